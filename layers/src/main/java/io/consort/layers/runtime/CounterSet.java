@@ -1,0 +1,52 @@
+package io.consort.layers.runtime;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
+import org.agrona.concurrent.status.CountersManager;
+import org.agrona.concurrent.status.CountersReader;
+
+/**
+ * The counters of one member: every layer and the transport register theirs here under a label such as
+ * {@code "mnak retransmitted"}. Backed by Agrona's {@link CountersManager}, so they can be read while the member
+ * runs, from any thread, with {@link #reader()}.
+ */
+public final class CounterSet {
+    private final CountersManager manager;
+    private final String prefix;
+
+    public CounterSet(String prefix, int maxCounters) {
+        this.prefix = prefix;
+        UnsafeBuffer metadata = new UnsafeBuffer(new byte[maxCounters * CountersReader.METADATA_LENGTH]);
+        UnsafeBuffer values = new UnsafeBuffer(new byte[maxCounters * CountersReader.COUNTER_LENGTH]);
+        this.manager = new CountersManager(metadata, values);
+    }
+
+    /** A new counter labelled {@code "<prefix> <component> <name>"}; call at construction, not per message. */
+    public AtomicCounter counter(String component, String name) {
+        return manager.newCounter(prefix + " " + component + " " + name);
+    }
+
+    public CountersReader reader() {
+        return manager;
+    }
+
+    /** The value of the counter with exactly this label suffix ({@code "<component> <name>"}), or -1. */
+    public long value(String componentAndName) {
+        String label = prefix + " " + componentAndName;
+        long[] found = {-1};
+        manager.forEach((counterId, typeId, keyBuffer, counterLabel) -> {
+            if (counterLabel.equals(label)) {
+                found[0] = manager.getCounterValue(counterId);
+            }
+        });
+        return found[0];
+    }
+
+    /** Every counter as {@code label = value} lines, for tools and failure messages. */
+    public String dump() {
+        StringBuilder out = new StringBuilder();
+        manager.forEach((counterId, label) ->
+            out.append(label).append(" = ").append(manager.getCounterValue(counterId)).append('\n'));
+        return out.toString();
+    }
+}
