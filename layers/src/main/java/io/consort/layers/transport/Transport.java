@@ -19,7 +19,8 @@ public interface Transport extends AutoCloseable {
     int maxPacketLength();
 
     /**
-     * Sends the {@code length} bytes at {@code offset} of {@code frame} to the member of rank
+     * Sends the {@code length} bytes at {@code offset} (relative to the frame's start, like
+     * {@link io.consort.iovec.Iovec} offsets) of {@code frame} to the member of rank
      * {@code destination}, or to every other member for {@link #ALL}. The caller keeps its reference; the
      * transport retains the frame if it needs it after returning.
      *
