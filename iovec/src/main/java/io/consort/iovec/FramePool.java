@@ -44,6 +44,7 @@ public final class FramePool implements AutoCloseable {
         this.headroom = config.headroom();
         this.limits[Account.SEND.ordinal()] = config.sendLimit();
         this.limits[Account.RECEIVE.ordinal()] = config.receiveLimit();
+        this.limits[Account.CONTROL.ordinal()] = config.controlLimit();
         this.freeStack = new int[frameCount];
         this.refCounts = new int[frameCount];
         this.accounts = new byte[frameCount];

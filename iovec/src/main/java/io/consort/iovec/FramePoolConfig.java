@@ -13,6 +13,7 @@ public final class FramePoolConfig {
     private int headroom = DEFAULT_HEADROOM;
     private int sendLimit = -1;
     private int receiveLimit = -1;
+    private int controlLimit = -1;
     private LeakDetector.Level leakDetection = LeakDetector.defaultLevel();
 
     public FramePoolConfig frameSize(int frameSize) {
@@ -30,15 +31,21 @@ public final class FramePoolConfig {
         return this;
     }
 
-    /** At most this many frames held for sending at once; default: all frames. */
+    /** At most this many frames held for sending at once; default: half of what control leaves. */
     public FramePoolConfig sendLimit(int sendLimit) {
         this.sendLimit = sendLimit;
         return this;
     }
 
-    /** At most this many frames held for receiving at once; default: all frames. */
+    /** At most this many frames held for receiving at once; default: half of what control leaves. */
     public FramePoolConfig receiveLimit(int receiveLimit) {
         this.receiveLimit = receiveLimit;
+        return this;
+    }
+
+    /** At most this many frames held for protocol control messages; default: 1/16 of the frames, at least 16. */
+    public FramePoolConfig controlLimit(int controlLimit) {
+        this.controlLimit = controlLimit;
         return this;
     }
 
@@ -60,11 +67,15 @@ public final class FramePoolConfig {
     }
 
     public int sendLimit() {
-        return sendLimit < 0 ? frameCount : sendLimit;
+        return sendLimit < 0 ? (frameCount - controlLimit()) / 2 : sendLimit;
     }
 
     public int receiveLimit() {
-        return receiveLimit < 0 ? frameCount : receiveLimit;
+        return receiveLimit < 0 ? (frameCount - controlLimit()) / 2 : receiveLimit;
+    }
+
+    public int controlLimit() {
+        return controlLimit < 0 ? Math.min(frameCount / 2, Math.max(16, frameCount / 16)) : controlLimit;
     }
 
     public LeakDetector.Level leakDetection() {
@@ -91,9 +102,14 @@ public final class FramePoolConfig {
             throw new IllegalArgumentException(
                 "headroom must be between 0 and frameSize/2 (" + frameSize / 2 + "), was " + headroom);
         }
-        if (sendLimit() > frameCount || receiveLimit() > frameCount || sendLimit() <= 0 || receiveLimit() <= 0) {
-            throw new IllegalArgumentException("sendLimit and receiveLimit must be between 1 and frameCount ("
-                + frameCount + "), were " + sendLimit() + " and " + receiveLimit());
+        if (sendLimit() <= 0 || receiveLimit() <= 0 || controlLimit() <= 0) {
+            throw new IllegalArgumentException("sendLimit, receiveLimit and controlLimit must be positive, were "
+                + sendLimit() + ", " + receiveLimit() + " and " + controlLimit());
+        }
+        if ((long) sendLimit() + receiveLimit() + controlLimit() > frameCount) {
+            throw new IllegalArgumentException("sendLimit + receiveLimit + controlLimit (" + sendLimit() + " + "
+                + receiveLimit() + " + " + controlLimit() + ") exceed frameCount " + frameCount
+                + ": raise frameCount or lower a limit, so that no account can starve another");
         }
     }
 }

@@ -1,0 +1,61 @@
+package io.consort.layers.runtime;
+
+/**
+ * One micro-protocol in a stack, in the Ensemble mould: it sees events coming up from the layer below and down
+ * from the layer above, keeps its own state and its own header, and knows nothing of its neighbours.
+ *
+ * <p>A layer is deterministic: no threads, locks, clocks or randomness of its own. Time reaches it only as the
+ * {@code now} of {@link #tick(long)}, called every {@link #tickIntervalNanos()} of the member's clock (virtual
+ * in the simulator, real otherwise).
+ */
+public abstract class Layer implements StackShape {
+    protected LayerContext ctx;
+
+    /** The name stacks are written with, e.g. {@code "mnak"}. */
+    public abstract String name();
+
+    /** Bytes this layer may push in front of a packet, at most; 0 if it never pushes a header. */
+    public abstract int maxHeaderLength();
+
+    /** Called once when the stack is built, before any event. Register counters here. */
+    public void init(LayerContext context) {
+        this.ctx = context;
+    }
+
+    /** An event from the layer below. */
+    public abstract void up(Event event);
+
+    /** An event from the layer above. */
+    public abstract void down(Event event);
+
+    /** Period of {@link #tick(long)} in nanoseconds, or 0 for a layer without timers. */
+    public long tickIntervalNanos() {
+        return 0;
+    }
+
+    /** Periodic timer: retransmit, gossip, expire. {@code now} is the member's clock. */
+    public void tick(long now) {
+    }
+
+    /**
+     * The most frames received from the network this layer can hold at once (out-of-order and reassembly
+     * buffers). The member checks that its receive account covers the sum, so receiving never deadlocks.
+     */
+    public int maxReceiveFramesHeld() {
+        return 0;
+    }
+
+    /** The most events this layer can hold at once, beyond those holding send frames. */
+    public int maxEventsHeld() {
+        return 0;
+    }
+
+    /** Frames and events this layer holds, returned when the member closes. */
+    public void close() {
+    }
+
+    /** A one-line description of the layer's state, for debugging. */
+    public String dump() {
+        return name();
+    }
+}

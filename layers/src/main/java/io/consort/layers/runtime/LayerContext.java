@@ -1,0 +1,115 @@
+package io.consort.layers.runtime;
+
+import io.consort.iovec.FramePool;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
+
+/** What the stack gives one layer: its neighbours, the pools, the member's place in the group. */
+public final class LayerContext {
+    private final Stack stack;
+    private final int index;
+    Layer above;
+    Layer below;
+
+    LayerContext(Stack stack, int index) {
+        this.stack = stack;
+        this.index = index;
+    }
+
+    /** Hands an event to the layer above. */
+    public void up(Event event) {
+        above.up(event);
+    }
+
+    /** Hands an event to the layer below. */
+    public void down(Event event) {
+        below.down(event);
+    }
+
+    /** A clean event from the pool, or null when the pool is empty (count it and back off). */
+    public Event acquire() {
+        return stack.events.acquire();
+    }
+
+    /** Returns an event and every frame reference its payload holds. */
+    public void release(Event event) {
+        stack.events.release(event);
+    }
+
+    public FramePool frames() {
+        return stack.frames;
+    }
+
+    public UnsafeBuffer buffer() {
+        return stack.frames.buffer();
+    }
+
+    /** This layer's bit in {@link Event#headers}. */
+    public int headerBit() {
+        return 1 << index;
+    }
+
+    /** Identifies the stack's layer order on the wire. */
+    public int stackFingerprint() {
+        return stack.fingerprint();
+    }
+
+    /** Header bits that layers of this stack can set. */
+    public int validHeaderBits() {
+        return stack.validHeaderBits();
+    }
+
+    public int index() {
+        return index;
+    }
+
+    public int rank() {
+        return stack.view.rank();
+    }
+
+    public int groupSize() {
+        return stack.view.size();
+    }
+
+    public View view() {
+        return stack.view;
+    }
+
+    /** Largest payload one packet carries: what a fragment holds. */
+    public int maxFragmentPayload() {
+        return stack.maxFragmentPayload;
+    }
+
+    /** Largest application message the member accepts. */
+    public int maxMessageLength() {
+        return stack.maxMessageLength;
+    }
+
+    /** A counter labelled with this layer's name. Call from {@link Layer#init}, never per message. */
+    public AtomicCounter counter(String name) {
+        return stack.counters.counter(stack.layers[index].name(), name);
+    }
+
+    /**
+     * Acquires a fresh send frame and an event around it, ready for a control message of up to
+     * {@code bodyLength} bytes that the caller writes at the returned event's {@code payload.index(0)}.
+     *
+     * @return the event, or null when frames or events are exhausted.
+     */
+    public Event newControlMessage(int type, int peer, int bodyLength) {
+        Event event = acquire();
+        if (event == null) {
+            return null;
+        }
+        int frame = stack.frames.acquire(io.consort.iovec.Account.CONTROL);
+        if (frame == FramePool.NO_FRAME) {
+            release(event);
+            return null;
+        }
+        event.payload.appendOwned(frame, stack.frames.headroom(), bodyLength);
+        event.type = type;
+        event.peer = peer;
+        event.unreliable = true;
+        return event;
+    }
+}
