@@ -1,0 +1,93 @@
+package io.consort.xsk.packet;
+
+import java.nio.ByteOrder;
+import org.agrona.DirectBuffer;
+
+/**
+ * The Internet checksum (RFC 1071): the ones' complement of the ones' complement sum of 16-bit big-endian words.
+ *
+ * <p>Sums are kept unfolded in a {@code long} so that several pieces (pseudo header, UDP header, payload) can
+ * be added before folding once. Every piece except the last must have an even length.
+ */
+public final class Checksums {
+    private Checksums() {
+    }
+
+    /**
+     * Adds the bytes {@code [index, index + length)} to {@code sum} as big-endian 16-bit words; an odd last
+     * byte counts as the high byte of a word whose low byte is zero.
+     */
+    public static long sum(DirectBuffer buffer, int index, int length, long sum) {
+        int i = index;
+        int end = index + length;
+        // Eight bytes at a time: two 32-bit halves added into a 64-bit accumulator cannot overflow for any
+        // frame size, and folding 32 to 16 bits later gives the same ones' complement sum as 16-bit words.
+        while (end - i >= 8) {
+            long word = buffer.getLong(i, ByteOrder.BIG_ENDIAN);
+            sum += (word >>> 32) + (word & 0xFFFF_FFFFL);
+            i += 8;
+        }
+        if (end - i >= 4) {
+            sum += buffer.getInt(i, ByteOrder.BIG_ENDIAN) & 0xFFFF_FFFFL;
+            i += 4;
+        }
+        if (end - i >= 2) {
+            sum += buffer.getShort(i, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+            i += 2;
+        }
+        if (end - i == 1) {
+            sum += (buffer.getByte(i) & 0xFF) << 8;
+        }
+        return sum;
+    }
+
+    /** Folds an unfolded sum to 16 bits with end-around carry; not complemented. */
+    public static int fold(long sum) {
+        while ((sum >>> 16) != 0) {
+            sum = (sum & 0xFFFF) + (sum >>> 16);
+        }
+        return (int) sum;
+    }
+
+    /** Sum of the IPv4 pseudo header that UDP and TCP checksums cover. */
+    public static long pseudoHeaderSum(int sourceIp, int destinationIp, int protocol, int length) {
+        return (sourceIp >>> 16) + (sourceIp & 0xFFFF) + (destinationIp >>> 16) + (destinationIp & 0xFFFF)
+            + protocol + length;
+    }
+
+    /**
+     * The IPv4 header checksum of the {@code headerLength} bytes at {@code index}, to be stored in the header.
+     * The checksum field must hold zero while this runs; over a header that holds a correct checksum it returns 0.
+     */
+    public static int ipv4Header(DirectBuffer buffer, int index, int headerLength) {
+        return ~fold(sum(buffer, index, headerLength, 0)) & 0xFFFF;
+    }
+
+    /**
+     * The UDP checksum of the datagram of {@code udpLength} bytes at {@code index} (header and payload), with
+     * its checksum field holding zero, to be stored in the header. Never 0: a computed 0 is sent as 0xFFFF,
+     * because 0 means "no checksum".
+     */
+    public static int udp(DirectBuffer buffer, int index, int udpLength, int sourceIp, int destinationIp) {
+        long sum = sum(buffer, index, udpLength,
+            pseudoHeaderSum(sourceIp, destinationIp, Ipv4Flyweight.PROTOCOL_UDP, udpLength));
+        int checksum = ~fold(sum) & 0xFFFF;
+        return checksum == 0 ? 0xFFFF : checksum;
+    }
+
+    /** True when the datagram, checksum field included, sums to all ones: its stored checksum is right. */
+    public static boolean udpVerifies(DirectBuffer buffer, int index, int udpLength, int sourceIp, int destinationIp) {
+        long sum = sum(buffer, index, udpLength,
+            pseudoHeaderSum(sourceIp, destinationIp, Ipv4Flyweight.PROTOCOL_UDP, udpLength));
+        return fold(sum) == 0xFFFF;
+    }
+
+    /**
+     * What a Linux sender stores in the UDP checksum field when it leaves the checksum to the device
+     * (CHECKSUM_PARTIAL): the folded pseudo-header sum, not complemented. Frames from a kernel socket over a
+     * local veth arrive like that, because no device ever finishes them.
+     */
+    public static int udpPartial(int sourceIp, int destinationIp, int udpLength) {
+        return fold(pseudoHeaderSum(sourceIp, destinationIp, Ipv4Flyweight.PROTOCOL_UDP, udpLength));
+    }
+}

@@ -1,0 +1,66 @@
+package io.consort.xsk.packet;
+
+import java.nio.ByteOrder;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * Turns a received UDP/IPv4 frame into its reply in place: the thesis's function invoker (reverse the payload,
+ * first byte with last and so on), addresses and ports swapped, checksums recomputed. The UDP checksum must be
+ * recomputed, not kept: the payload changed, and a request from a local kernel socket may carry an unfinished
+ * (CHECKSUM_PARTIAL) one.
+ */
+public final class EchoReply {
+    private EchoReply() {
+    }
+
+    /** Reverses the {@code length} bytes at {@code index} (the thesis's {@code reversePayload}). */
+    public static void reversePayload(MutableDirectBuffer buffer, int index, int length) {
+        int low = index;
+        int high = index + length - 1;
+        // Eight bytes from each end per step while they do not overlap, then byte by byte in the middle.
+        while (high - low >= 15) {
+            long a = buffer.getLong(low, ByteOrder.LITTLE_ENDIAN);
+            long b = buffer.getLong(high - 7, ByteOrder.LITTLE_ENDIAN);
+            buffer.putLong(low, Long.reverseBytes(b), ByteOrder.LITTLE_ENDIAN);
+            buffer.putLong(high - 7, Long.reverseBytes(a), ByteOrder.LITTLE_ENDIAN);
+            low += 8;
+            high -= 8;
+        }
+        while (low < high) {
+            byte a = buffer.getByte(low);
+            buffer.putByte(low, buffer.getByte(high));
+            buffer.putByte(high, a);
+            low++;
+            high--;
+        }
+    }
+
+    /**
+     * Rewrites the frame that {@code parser} just accepted (result {@link ParseResult#OK}) into its reply: payload
+     * reversed, Ethernet source and destination swapped (the reply leaves from the MAC it arrived at), IP and
+     * ports swapped, IP TTL reset, both checksums recomputed (UDP checksum 0 when {@code udpChecksum} is false).
+     */
+    public static void turnAround(MutableDirectBuffer buffer, int frameIndex, UdpFrameParser parser,
+                                  boolean udpChecksum) {
+        reversePayload(buffer, parser.payloadIndex(), parser.payloadLength());
+        EthernetFlyweight.writeMac(buffer, frameIndex + EthernetFlyweight.DESTINATION_OFFSET, parser.sourceMac());
+        EthernetFlyweight.writeMac(buffer, frameIndex + EthernetFlyweight.SOURCE_OFFSET, parser.destinationMac());
+        int ip = parser.ipIndex();
+        buffer.putInt(ip + Ipv4Flyweight.SOURCE_OFFSET, parser.destinationIp(), ByteOrder.BIG_ENDIAN);
+        buffer.putInt(ip + Ipv4Flyweight.DESTINATION_OFFSET, parser.sourceIp(), ByteOrder.BIG_ENDIAN);
+        buffer.putByte(ip + Ipv4Flyweight.TTL_OFFSET, (byte) Ipv4Flyweight.DEFAULT_TTL);
+        buffer.putShort(ip + Ipv4Flyweight.CHECKSUM_OFFSET, (short) 0);
+        buffer.putShort(ip + Ipv4Flyweight.CHECKSUM_OFFSET,
+            (short) Checksums.ipv4Header(buffer, ip, Ipv4Flyweight.HEADER_LENGTH), ByteOrder.BIG_ENDIAN);
+        int udp = parser.udpIndex();
+        int udpLength = parser.payloadLength() + UdpFlyweight.HEADER_LENGTH;
+        buffer.putShort(udp + UdpFlyweight.SOURCE_PORT_OFFSET, (short) parser.destinationPort(), ByteOrder.BIG_ENDIAN);
+        buffer.putShort(udp + UdpFlyweight.DESTINATION_PORT_OFFSET, (short) parser.sourcePort(), ByteOrder.BIG_ENDIAN);
+        buffer.putShort(udp + UdpFlyweight.CHECKSUM_OFFSET, (short) 0);
+        if (udpChecksum) {
+            buffer.putShort(udp + UdpFlyweight.CHECKSUM_OFFSET,
+                (short) Checksums.udp(buffer, udp, udpLength, parser.destinationIp(), parser.sourceIp()),
+                ByteOrder.BIG_ENDIAN);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package io.consort.xsk.packet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+class ChecksumsTest {
+    @Test
+    void rfc1071Example() {
+        byte[] bytes = {0x00, 0x01, (byte) 0xf2, 0x03, (byte) 0xf4, (byte) 0xf5, (byte) 0xf6, (byte) 0xf7};
+        assertEquals(0xddf2, Checksums.fold(Checksums.sum(new UnsafeBuffer(bytes), 0, bytes.length, 0)));
+    }
+
+    @Property
+    void sumMatchesByteByByteReference(@ForAll @Size(max = 3000) byte[] bytes, @ForAll @IntRange(max = 7) int skip) {
+        int from = Math.min(skip, bytes.length);
+        int length = bytes.length - from;
+        int expected = ReferenceChecksum.onesComplementSum(bytes, from, length, 0);
+        int actual = Checksums.fold(Checksums.sum(new UnsafeBuffer(bytes), from, length, 0));
+        assertEquals(expected, actual);
+    }
+
+    @Property
+    void headerWithItsChecksumVerifies(@ForAll @Size(value = 20) byte[] header) {
+        UnsafeBuffer buffer = new UnsafeBuffer(header);
+        new Ipv4Flyweight().wrap(buffer, 0).updateChecksum();
+        assertEquals(0xFFFF, Checksums.fold(Checksums.sum(buffer, 0, 20, 0)));
+    }
+}
