@@ -165,6 +165,26 @@ public final class Iovec {
         return at;
     }
 
+    /** Shortens the list to its first {@code newLength} bytes, releasing extents that fall off the end. */
+    public void truncate(int newLength) {
+        if (newLength < 0 || newLength > length) {
+            throw new IndexOutOfBoundsException("cannot truncate a " + length + "-byte iovec to " + newLength);
+        }
+        int keep = newLength;
+        int e = 0;
+        while (e < count && keep > lengths[e]) {
+            keep -= lengths[e++];
+        }
+        if (e < count) {
+            lengths[e] = keep;
+            for (int drop = e + 1; drop < count; drop++) {
+                pool.release(frames[drop]);
+            }
+            count = e + 1;
+        }
+        length = newLength;
+    }
+
     /** Copies every byte, in order, to {@code destination} at {@code destinationIndex}; returns the length. */
     public int copyTo(MutableDirectBuffer destination, int destinationIndex) {
         int at = destinationIndex;

@@ -82,7 +82,7 @@ public final class Stack {
     }
 
     /** Fails with a message naming the layer and what it lacks when the order is impossible. */
-    static void checkOrder(Layer[] layers) {
+    public static void checkOrder(Layer[] layers) {
         for (int i = 0; i < layers.length; i++) {
             int below = 0;
             for (int j = 0; j < i; j++) {

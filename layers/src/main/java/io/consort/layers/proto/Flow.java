@@ -1,0 +1,164 @@
+package io.consort.layers.proto;
+
+import io.consort.layers.runtime.Event;
+import io.consort.layers.runtime.EventQueue;
+import io.consort.layers.runtime.Layer;
+import io.consort.layers.runtime.LayerContext;
+import io.consort.layers.runtime.Services;
+import org.agrona.concurrent.status.AtomicCounter;
+
+/**
+ * Window flow control for casts and sends. A member may have at most {@code castWindow} of its casts not yet
+ * stable (delivered everywhere) and at most {@code sendWindow} sends per peer not yet acknowledged; further
+ * messages wait here, in order, holding their send frames. When the send account runs dry the member stops
+ * taking application messages and the application sees back-pressure: a fast sender cannot exhaust a slow
+ * member's memory, nor its own. Adds no header.
+ */
+public final class Flow extends Layer {
+    private final int castWindow;
+    private final int sendWindow;
+
+    private long castsSent;
+    private long castsStable;
+    private EventQueue castsWaiting;
+    private long[] sendsSent;
+    private long[] sendsAcked;
+    private EventQueue[] sendsWaiting;
+
+    private AtomicCounter castsHeld;
+    private AtomicCounter sendsHeld;
+
+    public Flow(int castWindow, int sendWindow) {
+        if (castWindow < 1 || sendWindow < 1) {
+            throw new IllegalArgumentException("flow windows must be positive, were " + castWindow + " and "
+                + sendWindow);
+        }
+        this.castWindow = castWindow;
+        this.sendWindow = sendWindow;
+    }
+
+    @Override
+    public String name() {
+        return "flow";
+    }
+
+    @Override
+    public int maxHeaderLength() {
+        return 0;
+    }
+
+    @Override
+    public int provides() {
+        return Services.FLOW_CONTROL;
+    }
+
+    @Override
+    public int requiresBelow() {
+        return Services.STABILITY | Services.ACKS;
+    }
+
+    public int castWindow() {
+        return castWindow;
+    }
+
+    public int sendWindow() {
+        return sendWindow;
+    }
+
+    @Override
+    public void init(LayerContext context) {
+        super.init(context);
+        int capacity = context.frames().limit(io.consort.iovec.Account.SEND);
+        castsWaiting = new EventQueue(capacity);
+        sendsSent = new long[context.groupSize()];
+        sendsAcked = new long[context.groupSize()];
+        sendsWaiting = new EventQueue[context.groupSize()];
+        for (int peer = 0; peer < sendsWaiting.length; peer++) {
+            sendsWaiting[peer] = new EventQueue(capacity);
+        }
+        castsHeld = context.counter("casts held back");
+        sendsHeld = context.counter("sends held back");
+    }
+
+    @Override
+    public void down(Event event) {
+        if (event.unreliable) {
+            ctx.down(event);
+        } else if (event.type == Event.CAST) {
+            if (castsWaiting.isEmpty() && castsSent - castsStable < castWindow) {
+                castsSent++;
+                ctx.down(event);
+            } else {
+                castsHeld.incrementRelease();
+                park(castsWaiting, event);
+            }
+        } else if (event.type == Event.SEND) {
+            int peer = event.peer;
+            if (sendsWaiting[peer].isEmpty() && sendsSent[peer] - sendsAcked[peer] < sendWindow) {
+                sendsSent[peer]++;
+                ctx.down(event);
+            } else {
+                sendsHeld.incrementRelease();
+                park(sendsWaiting[peer], event);
+            }
+        } else {
+            ctx.down(event);
+        }
+    }
+
+    private static void park(EventQueue queue, Event event) {
+        if (!queue.offer(event)) {
+            throw new IllegalStateException("flow queue overflow: more events than send frames");
+        }
+    }
+
+    @Override
+    public void up(Event event) {
+        if (event.type == Event.STABLE) {
+            castsStable = Math.max(castsStable, event.vector[ctx.rank()]);
+            ctx.release(event);
+            releaseCasts();
+        } else if (event.type == Event.ACKED) {
+            int peer = event.peer;
+            sendsAcked[peer] = Math.max(sendsAcked[peer], event.seqno);
+            ctx.release(event);
+            releaseSends(peer);
+        } else {
+            ctx.up(event);
+        }
+    }
+
+    private void releaseCasts() {
+        while (!castsWaiting.isEmpty() && castsSent - castsStable < castWindow) {
+            castsSent++;
+            ctx.down(castsWaiting.poll());
+        }
+    }
+
+    private void releaseSends(int peer) {
+        EventQueue waiting = sendsWaiting[peer];
+        while (!waiting.isEmpty() && sendsSent[peer] - sendsAcked[peer] < sendWindow) {
+            sendsSent[peer]++;
+            ctx.down(waiting.poll());
+        }
+    }
+
+    @Override
+    public void close() {
+        drain(castsWaiting);
+        for (EventQueue queue : sendsWaiting) {
+            drain(queue);
+        }
+    }
+
+    private void drain(EventQueue queue) {
+        for (Event event = queue.poll(); event != null; event = queue.poll()) {
+            ctx.release(event);
+        }
+    }
+
+    @Override
+    public String dump() {
+        return "flow casts sent=" + castsSent + " stable=" + castsStable + " waiting=" + castsWaiting.size();
+    }
+}

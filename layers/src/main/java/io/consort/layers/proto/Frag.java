@@ -1,0 +1,195 @@
+package io.consort.layers.proto;
+
+import io.consort.iovec.Iovec;
+import io.consort.layers.runtime.Event;
+import io.consort.layers.runtime.Layer;
+import io.consort.layers.runtime.LayerContext;
+import io.consort.layers.runtime.Services;
+import io.consort.layers.wire.WireIds;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
+
+/**
+ * Fragmentation and reassembly (Ensemble's frag), without copying. The member lays a large message out one
+ * packet's worth per frame, so going down each frame simply becomes a fragment; coming up, fragments from one
+ * sender arrive in order (the layers below are FIFO) and their frames are chained back into one message.
+ * A message that fits one packet carries no frag header.
+ *
+ * <pre>
+ * FIRST:  kind(1)=FRAG_FIRST  total length(4)
+ * MIDDLE: kind(1)=FRAG_MIDDLE
+ * LAST:   kind(1)=FRAG_LAST
+ * </pre>
+ */
+public final class Frag extends Layer {
+    static final int FIRST_LENGTH = 5;
+
+    private Event[] castsInProgress;
+    private int[] castLengths;
+    private Event[] sendsInProgress;
+    private int[] sendLengths;
+
+    private AtomicCounter fragmented;
+    private AtomicCounter fragmentsSent;
+    private AtomicCounter reassembled;
+    private AtomicCounter dropped;
+
+    @Override
+    public String name() {
+        return "frag";
+    }
+
+    @Override
+    public int maxHeaderLength() {
+        return FIRST_LENGTH;
+    }
+
+    @Override
+    public int provides() {
+        return Services.FRAGMENTATION;
+    }
+
+    @Override
+    public int requiresBelow() {
+        return Services.FIFO_CAST | Services.FIFO_SEND;
+    }
+
+    @Override
+    public void init(LayerContext context) {
+        super.init(context);
+        int members = context.groupSize();
+        castsInProgress = new Event[members];
+        castLengths = new int[members];
+        sendsInProgress = new Event[members];
+        sendLengths = new int[members];
+        fragmented = context.counter("messages fragmented");
+        fragmentsSent = context.counter("fragments sent");
+        reassembled = context.counter("messages reassembled");
+        dropped = context.counter("dropped malformed");
+    }
+
+    @Override
+    public int maxReceiveFramesHeld() {
+        int perMessage = (ctx.maxMessageLength() + ctx.maxFragmentPayload() - 1) / ctx.maxFragmentPayload();
+        return 2 * (ctx.groupSize() - 1) * perMessage;
+    }
+
+    @Override
+    public int maxEventsHeld() {
+        return 2 * ctx.groupSize();
+    }
+
+    @Override
+    public void down(Event event) {
+        Iovec payload = event.payload;
+        int pieces = payload.extentCount();
+        if (!event.isMessage() || event.unreliable || pieces <= 1) {
+            ctx.down(event);
+            return;
+        }
+        fragmented.incrementRelease();
+        int total = payload.length();
+        for (int piece = 0; piece < pieces; piece++) {
+            Event fragment = ctx.acquire();
+            if (fragment == null) {
+                throw new IllegalStateException("no event for a fragment: the member's event reserve is too small");
+            }
+            fragment.type = event.type;
+            fragment.peer = event.peer;
+            fragment.headers = event.headers | ctx.headerBit();
+            fragment.payload.appendShared(payload.frame(piece), payload.offset(piece), payload.extentLength(piece));
+            UnsafeBuffer buffer = fragment.payload.buffer();
+            if (piece == 0) {
+                int at = fragment.payload.push(FIRST_LENGTH);
+                buffer.putByte(at, WireIds.FRAG_FIRST);
+                buffer.putInt(at + 1, total, WireIds.ORDER);
+            } else {
+                int at = fragment.payload.push(1);
+                buffer.putByte(at, piece == pieces - 1 ? WireIds.FRAG_LAST : WireIds.FRAG_MIDDLE);
+            }
+            fragmentsSent.incrementRelease();
+            ctx.down(fragment);
+        }
+        ctx.release(event);
+    }
+
+    @Override
+    public void up(Event event) {
+        if (!event.isMessage() || event.unreliable) {
+            ctx.up(event);
+            return;
+        }
+        boolean cast = event.type == Event.CAST;
+        Event[] inProgress = cast ? castsInProgress : sendsInProgress;
+        int[] lengths = cast ? castLengths : sendLengths;
+        int origin = event.peer;
+        if ((event.headers & ctx.headerBit()) == 0) {
+            if (inProgress[origin] != null) {
+                abandon(inProgress, origin);
+            }
+            ctx.up(event);
+            return;
+        }
+        UnsafeBuffer buffer = event.payload.buffer();
+        int at = event.payload.pull(1);
+        byte kind = at < 0 ? 0 : buffer.getByte(at);
+        if (kind == WireIds.FRAG_FIRST) {
+            int lengthAt = event.payload.pull(FIRST_LENGTH - 1);
+            int total = lengthAt < 0 ? -1 : buffer.getInt(lengthAt, WireIds.ORDER);
+            if (inProgress[origin] != null) {
+                abandon(inProgress, origin);
+            }
+            if (total <= event.payload.length() || total > ctx.maxMessageLength()) {
+                drop(event);
+                return;
+            }
+            event.headers &= ~ctx.headerBit();
+            inProgress[origin] = event;
+            lengths[origin] = total;
+            return;
+        }
+        Event message = inProgress[origin];
+        if (message == null || (kind != WireIds.FRAG_MIDDLE && kind != WireIds.FRAG_LAST)) {
+            drop(event);
+            return;
+        }
+        message.payload.appendMoved(event.payload);
+        ctx.release(event);
+        int length = message.payload.length();
+        boolean last = kind == WireIds.FRAG_LAST;
+        if (last != (length == lengths[origin]) || length > lengths[origin]) {
+            abandon(inProgress, origin);
+            return;
+        }
+        if (last) {
+            inProgress[origin] = null;
+            reassembled.incrementRelease();
+            ctx.up(message);
+        }
+    }
+
+    private void abandon(Event[] inProgress, int origin) {
+        dropped.incrementRelease();
+        ctx.release(inProgress[origin]);
+        inProgress[origin] = null;
+    }
+
+    private void drop(Event event) {
+        dropped.incrementRelease();
+        ctx.release(event);
+    }
+
+    @Override
+    public void close() {
+        for (int origin = 0; origin < castsInProgress.length; origin++) {
+            if (castsInProgress[origin] != null) {
+                ctx.release(castsInProgress[origin]);
+                castsInProgress[origin] = null;
+            }
+            if (sendsInProgress[origin] != null) {
+                ctx.release(sendsInProgress[origin]);
+                sendsInProgress[origin] = null;
+            }
+        }
+    }
+}

@@ -1,0 +1,344 @@
+package io.consort.layers.proto;
+
+import io.consort.iovec.Iovec;
+import io.consort.layers.runtime.Event;
+import io.consort.layers.runtime.Layer;
+import io.consort.layers.runtime.LayerContext;
+import io.consort.layers.runtime.Services;
+import io.consort.layers.wire.Seqnos;
+import io.consort.layers.wire.WireIds;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
+
+/**
+ * Reliable FIFO point-to-point messages (Ensemble's pt2pt): per peer, sequence numbers, cumulative
+ * acknowledgements, and retransmission of what stays unacknowledged for a few ticks. Receivers keep early
+ * messages within a window and deliver in order. Acknowledgements go up as ACKED events for the flow layer.
+ *
+ * <pre>
+ * DATA:  kind(1)=PT2PT_DATA  seqno(4)
+ * ACK:   kind(1)=PT2PT_ACK   next expected seqno(4)
+ * </pre>
+ */
+public final class Pt2pt extends Layer {
+    static final int HEADER_LENGTH = 5;
+
+    private final int window;
+    private final long tickNanos;
+    private final int retransmitTicks;
+
+    private long[] nextSeqno;
+    private long[] unackedBase;
+    private int[] ticksWithoutProgress;
+    private Iovec[][] retained;
+    private int[][] retainedHeaders;
+
+    private long[] expected;
+    private int[] receivedSinceAck;
+    private boolean[] ackDue;
+    private Event[][] early;
+
+    private AtomicCounter sendsSent;
+    private AtomicCounter sendsDelivered;
+    private AtomicCounter duplicates;
+    private AtomicCounter outOfWindow;
+    private AtomicCounter truncated;
+    private AtomicCounter acksSent;
+    private AtomicCounter acksReceived;
+    private AtomicCounter retransmitted;
+    private AtomicCounter noEvent;
+
+    /**
+     * @param window messages per peer kept unacknowledged and accepted ahead of the next expected one
+     * @param tickNanos how often acknowledgements go out and retransmission is considered
+     * @param retransmitTicks ticks without acknowledgement progress before unacknowledged messages are resent
+     */
+    public Pt2pt(int window, long tickNanos, int retransmitTicks) {
+        if (window < 4 || Integer.bitCount(window) != 1) {
+            throw new IllegalArgumentException("pt2pt window must be a power of two of at least 4, was " + window);
+        }
+        this.window = window;
+        this.tickNanos = tickNanos;
+        this.retransmitTicks = Math.max(1, retransmitTicks);
+    }
+
+    @Override
+    public String name() {
+        return "pt2pt";
+    }
+
+    @Override
+    public int maxHeaderLength() {
+        return HEADER_LENGTH;
+    }
+
+    @Override
+    public int provides() {
+        return Services.FIFO_SEND | Services.ACKS;
+    }
+
+    @Override
+    public int requiresAbove() {
+        return Services.FLOW_CONTROL;
+    }
+
+    public int window() {
+        return window;
+    }
+
+    @Override
+    public void init(LayerContext context) {
+        super.init(context);
+        int members = context.groupSize();
+        nextSeqno = new long[members];
+        unackedBase = new long[members];
+        ticksWithoutProgress = new int[members];
+        retained = new Iovec[members][window];
+        retainedHeaders = new int[members][window];
+        for (int peer = 0; peer < members; peer++) {
+            for (int i = 0; i < window; i++) {
+                retained[peer][i] = new Iovec(context.frames());
+            }
+        }
+        expected = new long[members];
+        receivedSinceAck = new int[members];
+        ackDue = new boolean[members];
+        early = new Event[members][window];
+        sendsSent = context.counter("sends sent");
+        sendsDelivered = context.counter("sends delivered");
+        duplicates = context.counter("dropped duplicate");
+        outOfWindow = context.counter("dropped out of window");
+        truncated = context.counter("dropped truncated");
+        acksSent = context.counter("acks sent");
+        acksReceived = context.counter("acks received");
+        retransmitted = context.counter("retransmitted");
+        noEvent = context.counter("deferred no event");
+    }
+
+    @Override
+    public int maxReceiveFramesHeld() {
+        return (ctx.groupSize() - 1) * window;
+    }
+
+    @Override
+    public int maxEventsHeld() {
+        return (ctx.groupSize() - 1) * window;
+    }
+
+    @Override
+    public long tickIntervalNanos() {
+        return tickNanos;
+    }
+
+    @Override
+    public void down(Event event) {
+        if (event.type != Event.SEND || event.unreliable) {
+            ctx.down(event);
+            return;
+        }
+        int peer = event.peer;
+        long seqno = nextSeqno[peer];
+        if (seqno - unackedBase[peer] >= window) {
+            throw new IllegalStateException("pt2pt window of " + window + " overrun: the flow layer above must keep"
+                + " at most " + window + " sends unacknowledged per peer");
+        }
+        nextSeqno[peer]++;
+        sendsSent.incrementRelease();
+        if (peer == ctx.rank()) {
+            unackedBase[peer]++;
+            event.seqno = seqno;
+            sendsDelivered.incrementRelease();
+            ctx.up(event);
+            Event acked = ctx.acquire();
+            if (acked != null) {
+                acked.type = Event.ACKED;
+                acked.peer = peer;
+                acked.seqno = unackedBase[peer];
+                ctx.up(acked);
+            }
+            return;
+        }
+        int slot = (int) (seqno & (window - 1));
+        retained[peer][slot].appendAll(event.payload);
+        retainedHeaders[peer][slot] = event.headers;
+        pushData(event, seqno);
+        ctx.down(event);
+    }
+
+    private void pushData(Event event, long seqno) {
+        event.headers |= ctx.headerBit();
+        int at = event.payload.push(HEADER_LENGTH);
+        UnsafeBuffer buffer = event.payload.buffer();
+        buffer.putByte(at, WireIds.PT2PT_DATA);
+        buffer.putInt(at + 1, Seqnos.toWire(seqno), WireIds.ORDER);
+    }
+
+    @Override
+    public void up(Event event) {
+        if (event.type != Event.SEND || (event.headers & ctx.headerBit()) == 0) {
+            ctx.up(event);
+            return;
+        }
+        int at = event.payload.pull(HEADER_LENGTH);
+        if (at < 0) {
+            drop(event, truncated);
+            return;
+        }
+        UnsafeBuffer buffer = event.payload.buffer();
+        byte kind = buffer.getByte(at);
+        int wire = buffer.getInt(at + 1, WireIds.ORDER);
+        if (kind == WireIds.PT2PT_DATA && !event.unreliable) {
+            onData(event, wire);
+        } else if (kind == WireIds.PT2PT_ACK) {
+            onAck(event, wire);
+        } else {
+            drop(event, truncated);
+        }
+    }
+
+    private void onData(Event event, int wire) {
+        int peer = event.peer;
+        long seqno = Seqnos.widen(wire, expected[peer]);
+        ackDue[peer] = true;
+        if (seqno < expected[peer]) {
+            drop(event, duplicates);
+            return;
+        }
+        if (seqno >= expected[peer] + window) {
+            drop(event, outOfWindow);
+            return;
+        }
+        event.seqno = seqno;
+        event.headers &= ~ctx.headerBit();
+        if (seqno != expected[peer]) {
+            int slot = (int) (seqno & (window - 1));
+            if (early[peer][slot] != null) {
+                drop(event, duplicates);
+            } else {
+                early[peer][slot] = event;
+            }
+            return;
+        }
+        deliver(peer, event);
+        Event[] waiting = early[peer];
+        for (int slot = (int) (expected[peer] & (window - 1)); waiting[slot] != null;
+             slot = (int) (expected[peer] & (window - 1))) {
+            Event next = waiting[slot];
+            waiting[slot] = null;
+            deliver(peer, next);
+        }
+        if (receivedSinceAck[peer] >= window / 4) {
+            sendAck(peer);
+        }
+    }
+
+    private void deliver(int peer, Event event) {
+        expected[peer]++;
+        receivedSinceAck[peer]++;
+        sendsDelivered.incrementRelease();
+        ctx.up(event);
+    }
+
+    private void onAck(Event event, int wire) {
+        acksReceived.incrementRelease();
+        int peer = event.peer;
+        long acked = Math.min(nextSeqno[peer], Seqnos.widen(wire, unackedBase[peer]));
+        if (acked > unackedBase[peer]) {
+            while (unackedBase[peer] < acked) {
+                retained[peer][(int) (unackedBase[peer] & (window - 1))].clear();
+                unackedBase[peer]++;
+            }
+            ticksWithoutProgress[peer] = 0;
+            event.payload.clear();
+            event.type = Event.ACKED;
+            event.seqno = acked;
+            ctx.up(event);
+            return;
+        }
+        ctx.release(event);
+    }
+
+    private void sendAck(int peer) {
+        Event ack = ctx.newControlMessage(Event.SEND, peer, 0);
+        if (ack == null) {
+            noEvent.incrementRelease();
+            return;
+        }
+        ack.headers = ctx.headerBit();
+        int at = ack.payload.push(HEADER_LENGTH);
+        UnsafeBuffer buffer = ack.payload.buffer();
+        buffer.putByte(at, WireIds.PT2PT_ACK);
+        buffer.putInt(at + 1, Seqnos.toWire(expected[peer]), WireIds.ORDER);
+        ackDue[peer] = false;
+        receivedSinceAck[peer] = 0;
+        acksSent.incrementRelease();
+        ctx.down(ack);
+    }
+
+    /** Acknowledges what arrived since the last tick and resends what has waited too long for an ack. */
+    @Override
+    public void tick(long now) {
+        for (int peer = 0; peer < ctx.groupSize(); peer++) {
+            if (peer == ctx.rank()) {
+                continue;
+            }
+            if (ackDue[peer]) {
+                sendAck(peer);
+            }
+            if (unackedBase[peer] < nextSeqno[peer] && ++ticksWithoutProgress[peer] >= retransmitTicks) {
+                ticksWithoutProgress[peer] = 0;
+                retransmit(peer);
+            }
+        }
+    }
+
+    private void retransmit(int peer) {
+        for (long seqno = unackedBase[peer]; seqno < nextSeqno[peer]; seqno++) {
+            Event copy = ctx.acquire();
+            if (copy == null) {
+                noEvent.incrementRelease();
+                return;
+            }
+            int slot = (int) (seqno & (window - 1));
+            copy.type = Event.SEND;
+            copy.peer = peer;
+            copy.payload.appendAll(retained[peer][slot]);
+            copy.headers = retainedHeaders[peer][slot];
+            pushData(copy, seqno);
+            retransmitted.incrementRelease();
+            ctx.down(copy);
+        }
+    }
+
+    private void drop(Event event, AtomicCounter reason) {
+        reason.incrementRelease();
+        ctx.release(event);
+    }
+
+    @Override
+    public void close() {
+        for (Iovec[] perPeer : retained) {
+            for (Iovec iovec : perPeer) {
+                iovec.clear();
+            }
+        }
+        for (Event[] waiting : early) {
+            for (int slot = 0; slot < waiting.length; slot++) {
+                if (waiting[slot] != null) {
+                    ctx.release(waiting[slot]);
+                    waiting[slot] = null;
+                }
+            }
+        }
+    }
+
+    @Override
+    public String dump() {
+        StringBuilder out = new StringBuilder("pt2pt");
+        for (int peer = 0; peer < expected.length; peer++) {
+            out.append(" [").append(peer).append(": next=").append(nextSeqno[peer]).append(" unacked=")
+                .append(unackedBase[peer]).append(" expected=").append(expected[peer]).append(']');
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,207 @@
+package io.consort.layers.proto;
+
+import io.consort.layers.runtime.Event;
+import io.consort.layers.runtime.Layer;
+import io.consort.layers.runtime.LayerContext;
+import io.consort.layers.runtime.Services;
+import io.consort.layers.transport.Transport;
+import io.consort.layers.wire.Seqnos;
+import io.consort.layers.wire.WireIds;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
+
+/**
+ * Stability detection by gossip (Ensemble's stable). Counts the reliable casts delivered from each sender, and
+ * every tick (or after a burst of deliveries) multicasts those counts unreliably. From everyone's counts it
+ * derives, per sender, how many casts every member has delivered (stable: the sender may free them) and how many
+ * some member has (receivers that have fewer ask for the rest). It reports both as a STABLE event, down to the
+ * reliability layer and up to flow control, whenever they change.
+ *
+ * <pre>
+ * GOSSIP: kind(1)=STABLE_GOSSIP  members(1)  { delivered(4) } * members
+ * </pre>
+ */
+public final class Stable extends Layer {
+    private final long gossipNanos;
+    private final int gossipEvery;
+
+    private long[][] delivered;
+    private long[] stable;
+    private long[] highest;
+    private int sinceGossip;
+
+    private AtomicCounter gossipSent;
+    private AtomicCounter gossipReceived;
+    private AtomicCounter truncated;
+    private AtomicCounter noEvent;
+
+    /**
+     * @param gossipNanos how often delivery counts are gossiped
+     * @param gossipEvery also gossip after this many deliveries, so a busy sender is not held to the tick
+     */
+    public Stable(long gossipNanos, int gossipEvery) {
+        this.gossipNanos = gossipNanos;
+        this.gossipEvery = Math.max(1, gossipEvery);
+    }
+
+    @Override
+    public String name() {
+        return "stable";
+    }
+
+    @Override
+    public int maxHeaderLength() {
+        return 0;
+    }
+
+    @Override
+    public int provides() {
+        return Services.STABILITY;
+    }
+
+    @Override
+    public int requiresBelow() {
+        return Services.FIFO_CAST;
+    }
+
+    @Override
+    public void init(LayerContext context) {
+        super.init(context);
+        int members = context.groupSize();
+        if (2 + 4 * members > context.maxFragmentPayload()) {
+            throw new IllegalArgumentException("stable gossip for " + members + " members does not fit one packet");
+        }
+        delivered = new long[members][members];
+        stable = new long[members];
+        highest = new long[members];
+        gossipSent = context.counter("gossip sent");
+        gossipReceived = context.counter("gossip received");
+        truncated = context.counter("dropped truncated");
+        noEvent = context.counter("deferred no event");
+    }
+
+    @Override
+    public long tickIntervalNanos() {
+        return gossipNanos;
+    }
+
+    @Override
+    public void up(Event event) {
+        if (event.type != Event.CAST) {
+            ctx.up(event);
+            return;
+        }
+        if (!event.unreliable) {
+            delivered[ctx.rank()][event.peer]++;
+            ctx.up(event);
+            if (++sinceGossip >= gossipEvery) {
+                gossip();
+            }
+            return;
+        }
+        if ((event.headers & ctx.headerBit()) == 0) {
+            ctx.up(event);
+            return;
+        }
+        onGossip(event);
+    }
+
+    private void onGossip(Event event) {
+        UnsafeBuffer buffer = event.payload.buffer();
+        int members = ctx.groupSize();
+        int at = event.payload.pull(2 + 4 * members);
+        if (at < 0 || buffer.getByte(at) != WireIds.STABLE_GOSSIP || (buffer.getByte(at + 1) & 0xFF) != members) {
+            truncated.incrementRelease();
+            ctx.release(event);
+            return;
+        }
+        gossipReceived.incrementRelease();
+        long[] theirs = delivered[event.peer];
+        for (int origin = 0; origin < members; origin++) {
+            int wire = buffer.getInt(at + 2 + 4 * origin, WireIds.ORDER);
+            theirs[origin] = Math.max(theirs[origin], Seqnos.widen(wire, theirs[origin]));
+        }
+        ctx.release(event);
+        recompute();
+    }
+
+    @Override
+    public void down(Event event) {
+        ctx.down(event);
+    }
+
+    @Override
+    public void tick(long now) {
+        gossip();
+    }
+
+    private void gossip() {
+        sinceGossip = 0;
+        int members = ctx.groupSize();
+        if (members == 1) {
+            recompute();
+            return;
+        }
+        Event gossip = ctx.newControlMessage(Event.CAST, Transport.ALL, 2 + 4 * members);
+        if (gossip == null) {
+            noEvent.incrementRelease();
+            return;
+        }
+        UnsafeBuffer buffer = gossip.payload.buffer();
+        int at = gossip.payload.index(0);
+        buffer.putByte(at, WireIds.STABLE_GOSSIP);
+        buffer.putByte(at + 1, (byte) members);
+        long[] mine = delivered[ctx.rank()];
+        for (int origin = 0; origin < members; origin++) {
+            buffer.putInt(at + 2 + 4 * origin, Seqnos.toWire(mine[origin]), WireIds.ORDER);
+        }
+        gossip.headers = ctx.headerBit();
+        gossipSent.incrementRelease();
+        ctx.down(gossip);
+        recompute();
+    }
+
+    /** Derives the stable and highest vectors and reports them if either moved. */
+    private void recompute() {
+        int members = ctx.groupSize();
+        boolean changed = false;
+        for (int origin = 0; origin < members; origin++) {
+            long min = Long.MAX_VALUE;
+            long max = 0;
+            for (int member = 0; member < members; member++) {
+                min = Math.min(min, delivered[member][origin]);
+                max = Math.max(max, delivered[member][origin]);
+            }
+            if (min != stable[origin] || max != highest[origin]) {
+                changed = true;
+                stable[origin] = Math.max(stable[origin], min);
+                highest[origin] = Math.max(highest[origin], max);
+            }
+        }
+        if (changed) {
+            report(true);
+            report(false);
+        }
+    }
+
+    private void report(boolean down) {
+        Event notice = ctx.acquire();
+        if (notice == null) {
+            noEvent.incrementRelease();
+            return;
+        }
+        notice.type = Event.STABLE;
+        System.arraycopy(stable, 0, notice.vector, 0, stable.length);
+        System.arraycopy(highest, 0, notice.vector2, 0, highest.length);
+        if (down) {
+            ctx.down(notice);
+        } else {
+            ctx.up(notice);
+        }
+    }
+
+    @Override
+    public String dump() {
+        return "stable stable=" + java.util.Arrays.toString(stable) + " highest=" + java.util.Arrays.toString(highest);
+    }
+}

@@ -1,0 +1,68 @@
+package io.consort.stacks;
+
+import io.consort.layers.proto.Flow;
+import io.consort.layers.proto.Frag;
+import io.consort.layers.proto.Mnak;
+import io.consort.layers.proto.Pt2pt;
+import io.consort.layers.proto.Stable;
+import io.consort.layers.runtime.Layer;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * The protocol layers a stack description can name, each with its parameters and their defaults. Defaults suit a
+ * LAN or the simulator: 1 ms timers, windows of 256 messages.
+ */
+public final class LayerCatalog {
+    public static final int DEFAULT_WINDOW = 256;
+    public static final long DEFAULT_TICK_NANOS = 1_000_000;
+
+    private static final Map<String, Entry> ENTRIES = new LinkedHashMap<>();
+
+    static {
+        add("frag", Set.of(), params -> new Frag());
+        add("flow", Set.of("casts", "sends"), params -> new Flow(
+            params.integer("casts", DEFAULT_WINDOW), params.integer("sends", DEFAULT_WINDOW)));
+        add("stable", Set.of("gossip", "every"), params -> new Stable(
+            params.nanos("gossip", DEFAULT_TICK_NANOS), params.integer("every", DEFAULT_WINDOW / 4)));
+        add("pt2pt", Set.of("window", "tick", "retransmit"), params -> new Pt2pt(
+            params.integer("window", DEFAULT_WINDOW), params.nanos("tick", DEFAULT_TICK_NANOS),
+            params.integer("retransmit", 2)));
+        add("mnak", Set.of("window", "nak"), params -> new Mnak(
+            params.integer("window", DEFAULT_WINDOW), params.nanos("nak", DEFAULT_TICK_NANOS)));
+    }
+
+    private LayerCatalog() {
+    }
+
+    private static void add(String name, Set<String> params, Function<LayerParams, Layer> factory) {
+        ENTRIES.put(name, new Entry(new TreeSet<>(params), factory));
+    }
+
+    /** Builds one layer from its name and written parameters. */
+    public static Layer create(String name, Map<String, String> params) {
+        Entry entry = ENTRIES.get(name);
+        if (entry == null) {
+            throw new IllegalArgumentException("unknown layer '" + name + "'; known layers are " + ENTRIES.keySet());
+        }
+        return entry.factory.apply(new LayerParams(name, params, entry.params));
+    }
+
+    public static Set<String> names() {
+        return Collections.unmodifiableSet(ENTRIES.keySet());
+    }
+
+    private static final class Entry {
+        final Set<String> params;
+        final Function<LayerParams, Layer> factory;
+
+        Entry(Set<String> params, Function<LayerParams, Layer> factory) {
+            this.params = params;
+            this.factory = factory;
+        }
+    }
+}
