@@ -1,0 +1,73 @@
+package io.consort.stacks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.consort.iovec.FramePoolConfig;
+import io.consort.layers.api.Member;
+import io.consort.layers.api.MessageHandler;
+import io.consort.layers.api.SendResult;
+import io.consort.layers.runtime.MemberConfig;
+import io.consort.layers.runtime.View;
+import io.consort.layers.transport.InMemoryNetwork;
+import io.consort.testsupport.Leaks;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+class InMemoryGroupTest {
+    @Test
+    void threeMembersDeliverEveryCastInOrder() {
+        int members = 3;
+        int messages = 2000;
+        InMemoryNetwork network = new InMemoryNetwork(members, 1 << 20, 1472);
+        Member[] group = new Member[members];
+        long[][] next = new long[members][members];
+        long[] clock = {0};
+        for (int rank = 0; rank < members; rank++) {
+            int me = rank;
+            MessageHandler handler = (kind, origin, buffer, offset, length) -> {
+                long value = buffer.getLong(offset);
+                assertEquals(next[me][origin], value, "member " + me + " from " + origin);
+                next[me][origin]++;
+            };
+            MemberConfig config = new MemberConfig().frames(new FramePoolConfig().frameCount(8192))
+                .eventCount(8192);
+            group[rank] = Member.create(new View(7, rank, members), config,
+                StackDescription.parse("reliable-fifo").layers(),
+                (frames, counters) -> network.transport(me, frames, counters), handler, () -> clock[0]);
+        }
+        UnsafeBuffer message = new UnsafeBuffer(new byte[64]);
+        long[] sent = new long[members];
+        for (int round = 0; round < 200_000 && !done(next, messages); round++) {
+            for (int rank = 0; rank < members; rank++) {
+                if (sent[rank] < messages) {
+                    message.putLong(0, sent[rank]);
+                    if (group[rank].multicast(message, 0, 64) == SendResult.OK) {
+                        sent[rank]++;
+                    }
+                }
+                group[rank].agent().doWork();
+            }
+            clock[0] += 10_000;
+        }
+        for (int rank = 0; rank < members; rank++) {
+            for (int origin = 0; origin < members; origin++) {
+                assertEquals(messages, next[rank][origin], group[rank].counters().dump());
+            }
+        }
+        for (Member member : group) {
+            member.close();
+            Leaks.assertNoLeaks("member " + member.rank(), member.frames());
+        }
+    }
+
+    private static boolean done(long[][] next, int messages) {
+        for (long[] row : next) {
+            for (long n : row) {
+                if (n < messages) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+}
