@@ -1,5 +1,6 @@
 package io.consort.layers.runtime;
 
+import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.agrona.concurrent.status.CountersManager;
@@ -16,8 +17,10 @@ public final class CounterSet {
 
     public CounterSet(String prefix, int maxCounters) {
         this.prefix = prefix;
-        UnsafeBuffer metadata = new UnsafeBuffer(new byte[maxCounters * CountersReader.METADATA_LENGTH]);
-        UnsafeBuffer values = new UnsafeBuffer(new byte[maxCounters * CountersReader.COUNTER_LENGTH]);
+        UnsafeBuffer metadata = new UnsafeBuffer(
+            BufferUtil.allocateDirectAligned(maxCounters * CountersReader.METADATA_LENGTH, 64));
+        UnsafeBuffer values = new UnsafeBuffer(
+            BufferUtil.allocateDirectAligned(maxCounters * CountersReader.COUNTER_LENGTH, 64));
         this.manager = new CountersManager(metadata, values);
     }
 
