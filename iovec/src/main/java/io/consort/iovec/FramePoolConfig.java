@@ -92,8 +92,9 @@ public final class FramePoolConfig {
         if (frameSize < 256 || Integer.bitCount(frameSize) != 1) {
             throw new IllegalArgumentException("frameSize must be a power of two of at least 256, was " + frameSize);
         }
-        if (frameCount <= 0) {
-            throw new IllegalArgumentException("frameCount must be positive, was " + frameCount);
+        if (frameCount < Account.values().length) {
+            throw new IllegalArgumentException("frameCount must be at least " + Account.values().length
+                + " (a frame for each of send, receive and control), was " + frameCount);
         }
         if (regionLength() > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("frameSize * frameCount must stay under 2 GiB, was " + regionLength());

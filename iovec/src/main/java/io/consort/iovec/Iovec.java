@@ -72,10 +72,7 @@ public final class Iovec {
      * frame). Empty extents are accepted so that a header-only message can still be built with push.
      */
     public void appendOwned(int frame, int offset, int extentLength) {
-        if (offset < 0 || extentLength < 0 || offset + extentLength > pool.frameSize()) {
-            throw new IllegalArgumentException(
-                "extent [" + offset + ", +" + extentLength + ") lies outside a " + pool.frameSize() + "-byte frame");
-        }
+        checkExtent(offset, extentLength);
         ensureCapacity(count + 1);
         frames[count] = frame;
         offsets[count] = offset;
@@ -86,8 +83,16 @@ public final class Iovec {
 
     /** Appends an extent and takes a new reference to its frame. */
     public void appendShared(int frame, int offset, int extentLength) {
+        checkExtent(offset, extentLength); // before retaining, so a refused extent leaves no reference behind
         pool.retain(frame);
         appendOwned(frame, offset, extentLength);
+    }
+
+    private void checkExtent(int offset, int extentLength) {
+        if (offset < 0 || extentLength < 0 || extentLength > pool.frameSize() - offset) {
+            throw new IllegalArgumentException(
+                "extent [" + offset + ", +" + extentLength + ") lies outside a " + pool.frameSize() + "-byte frame");
+        }
     }
 
     /** Appends {@code length} bytes of {@code source} starting at byte {@code position}, sharing its frames. */
@@ -123,6 +128,10 @@ public final class Iovec {
         if (source.pool != pool) {
             throw new IllegalArgumentException("iovecs over different pools cannot share extents");
         }
+        if (source == this) {
+            // Moving would empty this iovec and drop its references; appendAll shares instead.
+            throw new IllegalArgumentException("an iovec cannot be moved onto itself; use appendAll to repeat it");
+        }
         ensureCapacity(count + source.count);
         System.arraycopy(source.frames, 0, frames, count, source.count);
         System.arraycopy(source.offsets, 0, offsets, count, source.count);
@@ -139,6 +148,7 @@ public final class Iovec {
      * @return the buffer index to write the header at, or -1 if the frame's headroom is too small.
      */
     public int push(int headerLength) {
+        checkHeaderLength(headerLength);
         if (count == 0 || offsets[0] < headerLength) {
             return -1;
         }
@@ -155,6 +165,7 @@ public final class Iovec {
      * @return the buffer index the header starts at, or -1 if the first extent is shorter than that.
      */
     public int pull(int headerLength) {
+        checkHeaderLength(headerLength);
         if (count == 0 || lengths[0] < headerLength) {
             return -1;
         }
@@ -163,6 +174,12 @@ public final class Iovec {
         lengths[0] -= headerLength;
         length -= headerLength;
         return at;
+    }
+
+    private static void checkHeaderLength(int headerLength) {
+        if (headerLength < 0) {
+            throw new IllegalArgumentException("header length must not be negative, was " + headerLength);
+        }
     }
 
     /** Shortens the list to its first {@code newLength} bytes, releasing extents that fall off the end. */

@@ -28,9 +28,9 @@ public final class LeakDetector {
     }
 
     public static Level defaultLevel() {
-        String value = System.getProperty(PROPERTY, "off").trim().toUpperCase(Locale.ROOT);
+        String value = System.getProperty(PROPERTY, "off").trim();
         try {
-            return Level.valueOf(value);
+            return Level.valueOf(value.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(
                 "-D" + PROPERTY + "=" + value + " is not a level; use off, sampled or strict", e);

@@ -12,6 +12,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 public final class MemoryRegion implements AutoCloseable {
     public static final int PAGE_SIZE = 4096;
+    /** The longest region {@link #allocate} can round up to whole pages and align within one direct buffer. */
+    static final int MAX_LENGTH = Integer.MAX_VALUE - 2 * PAGE_SIZE + 1;
 
     private final UnsafeBuffer buffer;
     private final ByteBuffer owner;
@@ -29,6 +31,10 @@ public final class MemoryRegion implements AutoCloseable {
         if (length <= 0) {
             throw new IllegalArgumentException("region length must be positive, was " + length);
         }
+        if (length > MAX_LENGTH) {
+            throw new IllegalArgumentException("region length " + length + " is too large; at most " + MAX_LENGTH
+                + " bytes can be allocated page-aligned");
+        }
         ByteBuffer bytes = BufferUtil.allocateDirectAligned(alignUp(length), PAGE_SIZE);
         return new MemoryRegion(new UnsafeBuffer(bytes, 0, length), bytes, null);
     }
@@ -40,6 +46,9 @@ public final class MemoryRegion implements AutoCloseable {
     public static MemoryRegion wrap(long address, int length, AutoCloseable releaser) {
         if ((address & (PAGE_SIZE - 1)) != 0) {
             throw new IllegalArgumentException("region address must be page-aligned: 0x" + Long.toHexString(address));
+        }
+        if (length <= 0) {
+            throw new IllegalArgumentException("region length must be positive, was " + length);
         }
         return new MemoryRegion(new UnsafeBuffer(address, length), null, releaser);
     }

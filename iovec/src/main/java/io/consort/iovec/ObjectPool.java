@@ -48,7 +48,7 @@ public final class ObjectPool<T extends Poolable> {
 
     public void release(T item) {
         int index = item.poolIndex();
-        if (all[index] != item || !out[index]) {
+        if (index < 0 || index >= all.length || all[index] != item || !out[index]) {
             throw new IllegalStateException("pooled object #" + index + " released twice or not from this pool");
         }
         item.reset();
