@@ -1,0 +1,185 @@
+/*
+ * Batched kernel UDP (recvmmsg/sendmmsg) for the baseline echo. The message headers, iovecs and addresses
+ * for a full batch are allocated once per socket, so a call allocates nothing.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include "consort_xsk.h"
+
+struct consort_udp {
+	int fd;
+	int max_batch;
+	struct mmsghdr *messages;
+	struct iovec *iovecs;
+	struct sockaddr_in *addresses;
+};
+
+static void udp_free(struct consort_udp *udp)
+{
+	if (udp->fd >= 0)
+		close(udp->fd);
+	free(udp->messages);
+	free(udp->iovecs);
+	free(udp->addresses);
+	free(udp);
+}
+
+JNIEXPORT jlong JNICALL Java_io_consort_xsk_udp_UdpNative_open(JNIEnv *env, jclass cls, jint address, jint port,
+								 jboolean reuse_port, jint max_batch, jintArray info)
+{
+	struct sockaddr_in local = { .sin_family = AF_INET };
+	socklen_t length = sizeof(local);
+	struct consort_udp *udp;
+	int one = 1, err;
+	jint out[2];
+
+	if (max_batch <= 0)
+		return -EINVAL;
+	udp = calloc(1, sizeof(*udp));
+	if (!udp)
+		return -ENOMEM;
+	udp->max_batch = max_batch;
+	udp->messages = calloc((size_t)max_batch, sizeof(*udp->messages));
+	udp->iovecs = calloc((size_t)max_batch, sizeof(*udp->iovecs));
+	udp->addresses = calloc((size_t)max_batch, sizeof(*udp->addresses));
+	udp->fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (!udp->messages || !udp->iovecs || !udp->addresses || udp->fd < 0) {
+		err = udp->fd < 0 ? NEG_ERRNO() : -ENOMEM;
+		udp_free(udp);
+		return err;
+	}
+	if (reuse_port && setsockopt(udp->fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one))) {
+		err = NEG_ERRNO();
+		udp_free(udp);
+		return err;
+	}
+	local.sin_addr.s_addr = htonl((uint32_t)address);
+	local.sin_port = htons((uint16_t)port);
+	if (bind(udp->fd, (struct sockaddr *)&local, sizeof(local)) ||
+	    getsockname(udp->fd, (struct sockaddr *)&local, &length)) {
+		err = NEG_ERRNO();
+		udp_free(udp);
+		return err;
+	}
+	out[0] = udp->fd;
+	out[1] = ntohs(local.sin_port);
+	(*env)->SetIntArrayRegion(env, info, 0, 2, out);
+	return TO_HANDLE(udp);
+}
+
+JNIEXPORT jint JNICALL Java_io_consort_xsk_udp_UdpNative_receive(JNIEnv *env, jclass cls, jlong handle,
+								   jlong address, jint slot_size, jintArray lengths,
+								   jintArray sources, jintArray ports, jint max,
+								   jint timeout)
+{
+	struct consort_udp *udp = FROM_HANDLE(struct consort_udp, handle);
+	char *base = FROM_HANDLE(char, address);
+	jint *out_lengths, *out_sources, *out_ports;
+	int i, n, flags = MSG_DONTWAIT;
+
+	if (!udp || max <= 0 || max > udp->max_batch)
+		return -EINVAL;
+	if (timeout != 0) {
+		struct pollfd p = { .fd = udp->fd, .events = POLLIN };
+
+		n = poll(&p, 1, timeout < 0 ? -1 : timeout);
+		if (n < 0)
+			return errno == EINTR ? 0 : NEG_ERRNO();
+		if (n == 0)
+			return 0;
+	}
+	for (i = 0; i < max; i++) {
+		udp->iovecs[i].iov_base = base + (size_t)i * (size_t)slot_size;
+		udp->iovecs[i].iov_len = (size_t)slot_size;
+		memset(&udp->messages[i].msg_hdr, 0, sizeof(udp->messages[i].msg_hdr));
+		udp->messages[i].msg_hdr.msg_iov = &udp->iovecs[i];
+		udp->messages[i].msg_hdr.msg_iovlen = 1;
+		udp->messages[i].msg_hdr.msg_name = &udp->addresses[i];
+		udp->messages[i].msg_hdr.msg_namelen = sizeof(udp->addresses[i]);
+	}
+	n = recvmmsg(udp->fd, udp->messages, (unsigned int)max, flags, NULL);
+	if (n < 0)
+		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : NEG_ERRNO();
+	out_lengths = (*env)->GetPrimitiveArrayCritical(env, lengths, NULL);
+	out_sources = (*env)->GetPrimitiveArrayCritical(env, sources, NULL);
+	out_ports = (*env)->GetPrimitiveArrayCritical(env, ports, NULL);
+	for (i = 0; i < n; i++) {
+		out_lengths[i] = (jint)udp->messages[i].msg_len;
+		out_sources[i] = (jint)ntohl(udp->addresses[i].sin_addr.s_addr);
+		out_ports[i] = ntohs(udp->addresses[i].sin_port);
+	}
+	(*env)->ReleasePrimitiveArrayCritical(env, ports, out_ports, 0);
+	(*env)->ReleasePrimitiveArrayCritical(env, sources, out_sources, 0);
+	(*env)->ReleasePrimitiveArrayCritical(env, lengths, out_lengths, 0);
+	return n;
+}
+
+JNIEXPORT jint JNICALL Java_io_consort_xsk_udp_UdpNative_send(JNIEnv *env, jclass cls, jlong handle, jlong address,
+								jintArray offsets, jintArray lengths,
+								jintArray destinations, jintArray ports, jint count)
+{
+	struct consort_udp *udp = FROM_HANDLE(struct consort_udp, handle);
+	char *base = FROM_HANDLE(char, address);
+	jint *in_offsets, *in_lengths, *in_destinations, *in_ports;
+	int i, n;
+
+	if (!udp || count <= 0 || count > udp->max_batch)
+		return count == 0 ? 0 : -EINVAL;
+	in_offsets = (*env)->GetPrimitiveArrayCritical(env, offsets, NULL);
+	in_lengths = (*env)->GetPrimitiveArrayCritical(env, lengths, NULL);
+	in_destinations = (*env)->GetPrimitiveArrayCritical(env, destinations, NULL);
+	in_ports = (*env)->GetPrimitiveArrayCritical(env, ports, NULL);
+	for (i = 0; i < count; i++) {
+		udp->iovecs[i].iov_base = base + in_offsets[i];
+		udp->iovecs[i].iov_len = (size_t)in_lengths[i];
+		memset(&udp->addresses[i], 0, sizeof(udp->addresses[i]));
+		udp->addresses[i].sin_family = AF_INET;
+		udp->addresses[i].sin_addr.s_addr = htonl((uint32_t)in_destinations[i]);
+		udp->addresses[i].sin_port = htons((uint16_t)in_ports[i]);
+		memset(&udp->messages[i].msg_hdr, 0, sizeof(udp->messages[i].msg_hdr));
+		udp->messages[i].msg_hdr.msg_iov = &udp->iovecs[i];
+		udp->messages[i].msg_hdr.msg_iovlen = 1;
+		udp->messages[i].msg_hdr.msg_name = &udp->addresses[i];
+		udp->messages[i].msg_hdr.msg_namelen = sizeof(udp->addresses[i]);
+	}
+	(*env)->ReleasePrimitiveArrayCritical(env, ports, in_ports, JNI_ABORT);
+	(*env)->ReleasePrimitiveArrayCritical(env, destinations, in_destinations, JNI_ABORT);
+	(*env)->ReleasePrimitiveArrayCritical(env, lengths, in_lengths, JNI_ABORT);
+	(*env)->ReleasePrimitiveArrayCritical(env, offsets, in_offsets, JNI_ABORT);
+	n = sendmmsg(udp->fd, udp->messages, (unsigned int)count, MSG_DONTWAIT);
+	return n < 0 ? NEG_ERRNO() : n;
+}
+
+JNIEXPORT jint JNICALL Java_io_consort_xsk_udp_UdpNative_joinMulticast(JNIEnv *env, jclass cls, jint fd,
+									 jint group, jint interface_address)
+{
+	struct ip_mreq request = {
+		.imr_multiaddr.s_addr = htonl((uint32_t)group),
+		.imr_interface.s_addr = htonl((uint32_t)interface_address),
+	};
+
+	return setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &request, sizeof(request)) ? NEG_ERRNO() : 0;
+}
+
+JNIEXPORT jint JNICALL Java_io_consort_xsk_udp_UdpNative_bufferSizes(JNIEnv *env, jclass cls, jint fd,
+								       jint receive, jint send)
+{
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &receive, sizeof(receive)) ||
+	    setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &send, sizeof(send)))
+		return NEG_ERRNO();
+	return 0;
+}
+
+JNIEXPORT void JNICALL Java_io_consort_xsk_udp_UdpNative_close(JNIEnv *env, jclass cls, jlong handle)
+{
+	struct consort_udp *udp = FROM_HANDLE(struct consort_udp, handle);
+
+	if (udp)
+		udp_free(udp);
+}

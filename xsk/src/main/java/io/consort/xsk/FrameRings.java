@@ -1,0 +1,28 @@
+package io.consort.xsk;
+
+import io.consort.xsk.ring.CompletionRing;
+import io.consort.xsk.ring.FillRing;
+import io.consort.xsk.ring.RingMemory;
+
+/**
+ * The fill and completion ring pair the kernel keeps per (UMEM, interface, queue). Sockets of one UMEM bound
+ * to the same queue share one pair, so refilling and reclaiming go through this object, never per socket
+ * (the thesis's shared-UMEM stall came from several owners of one pair).
+ */
+final class FrameRings {
+    final int slot;
+    final FillRing fill;
+    final CompletionRing completion;
+    int users;
+
+    FrameRings(int slot, RingMemory fill, RingMemory completion) {
+        this.slot = slot;
+        this.fill = new FillRing(fill);
+        this.completion = new CompletionRing(completion);
+    }
+
+    void invalidate() {
+        fill.invalidate();
+        completion.invalidate();
+    }
+}

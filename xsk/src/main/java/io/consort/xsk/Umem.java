@@ -1,0 +1,208 @@
+package io.consort.xsk;
+
+import io.consort.iovec.FramePool;
+import io.consort.iovec.MemoryRegion;
+import io.consort.xsk.ring.RingMemory;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A region of memory registered with the kernel for AF_XDP, carved into the frames of an iovec
+ * {@link FramePool}: frame {@code i} is UMEM address {@code pool.frameOffset(i)}, so protocol layers see
+ * received packets as ordinary pooled frames.
+ *
+ * <p>Frames the kernel holds (on a fill ring, or sent and not yet completed) are tracked here, and all of
+ * them go back to the pool when the UMEM closes, so that {@code pool.inUse() == 0} after every socket and
+ * the UMEM are closed and the application released its own frames.
+ *
+ * <p>Single-threaded, like the pool: one duty cycle owns a UMEM and all its sockets.
+ */
+public final class Umem implements AutoCloseable {
+    private static final int MAX_PAIRS = 64;
+
+    private final FramePool pool;
+    private final boolean ownsPool;
+    private final UmemConfig config;
+    private final int[] kernelRefs;
+    private final FrameRings[] pairs = new FrameRings[MAX_PAIRS];
+    private final List<XskSocket> sockets = new ArrayList<>();
+    private long handle;
+    private boolean closed;
+
+    private Umem(FramePool pool, boolean ownsPool, UmemConfig config, long handle) {
+        this.pool = pool;
+        this.ownsPool = ownsPool;
+        this.config = config;
+        this.kernelRefs = new int[pool.frameCount()];
+        this.handle = handle;
+    }
+
+    /** A UMEM over new memory (mmapped, huge pages if configured) and a pool over it, both owned here. */
+    public static Umem allocate(UmemConfig config) {
+        XskLibrary.ensureLoaded();
+        config.framePool().validate();
+        config.validate(config.framePool().frameSize());
+        long length = config.framePool().regionLength();
+        long mapLength = config.hugePages() ? (length + (1 << 21) - 1) & -(1L << 21) : length;
+        long address = XskNative.mapMemory(mapLength, config.hugePages());
+        if (address < 0) {
+            throw Errno.failure((int) -address, "mmap of " + mapLength + " bytes for the UMEM",
+                config.hugePages() ? "reserve huge pages first: echo N > /proc/sys/vm/nr_hugepages" : null);
+        }
+        MemoryRegion region = MemoryRegion.wrap(address, (int) length,
+            () -> Errno.check(XskNative.unmapMemory(address, mapLength), "munmap of the UMEM"));
+        FramePool pool = new FramePool(region, config.framePool());
+        try {
+            return register(pool, true, config);
+        } catch (RuntimeException e) {
+            closeQuietly(pool, e);
+            throw e;
+        }
+    }
+
+    /**
+     * A UMEM over an existing pool's region (page-aligned, as iovec regions are). The pool stays the
+     * caller's and must outlive the UMEM; the frame shape in {@code config.framePool()} is ignored.
+     */
+    public static Umem over(FramePool pool, UmemConfig config) {
+        XskLibrary.ensureLoaded();
+        config.validate(pool.frameSize());
+        return register(pool, false, config);
+    }
+
+    private static Umem register(FramePool pool, boolean ownsPool, UmemConfig config) {
+        long[] rings = new long[2 * XskNative.RING_LONGS];
+        long length = (long) pool.frameSize() * pool.frameCount();
+        long handle = XskNative.umemCreate(pool.region().address(), length, pool.frameSize(),
+            config.kernelHeadroom(), config.fillRingSize(), config.completionRingSize(), rings);
+        if (handle < 0) {
+            throw Errno.failure((int) -handle, "registering a UMEM of " + length + " bytes", null);
+        }
+        return new Umem(pool, ownsPool, config, handle);
+    }
+
+    public FramePool pool() {
+        return pool;
+    }
+
+    public UmemConfig config() {
+        return config;
+    }
+
+    /** Frames currently held by the kernel (on fill rings or in flight on tx). */
+    public int framesInKernel() {
+        int n = 0;
+        for (int refs : kernelRefs) {
+            n += refs;
+        }
+        return n;
+    }
+
+    long handle() {
+        checkOpen();
+        return handle;
+    }
+
+    /** The handle while sockets close, before {@link #close()} marks the UMEM closed. */
+    long handleForClose() {
+        return handle;
+    }
+
+    void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("UMEM is closed");
+        }
+    }
+
+    /**
+     * The fill/completion pair of a socket just bound: a new one when the bind created it (first socket on
+     * that interface and queue), otherwise the one its earlier sockets use.
+     */
+    FrameRings adoptPair(int slot, boolean created, long[] rings) {
+        if (created) {
+            pairs[slot] = new FrameRings(slot, RingMemory.of(rings, 2 * XskNative.RING_LONGS),
+                RingMemory.of(rings, 3 * XskNative.RING_LONGS));
+        }
+        FrameRings pair = pairs[slot];
+        pair.users++;
+        return pair;
+    }
+
+    void socketOpened(XskSocket socket) {
+        sockets.add(socket);
+    }
+
+    void socketClosed(XskSocket socket, FrameRings pair) {
+        sockets.remove(socket);
+        if (--pair.users == 0) {
+            // The kernel unmaps the pair with its last socket; frames left on it come back at UMEM close.
+            pair.invalidate();
+        }
+    }
+
+    /** The kernel now holds one more reference to {@code frame}. */
+    void lend(int frame) {
+        kernelRefs[frame]++;
+    }
+
+    /** The kernel gave back the frame containing UMEM address {@code address}; returns the frame. */
+    int returned(long address) {
+        int frame = pool.frameOf(address);
+        kernelRefs[frame]--;
+        return frame;
+    }
+
+    /**
+     * Closes every socket still open on this UMEM, unregisters it, gives every frame the kernel held back to
+     * the pool and, when the pool was allocated here, unmaps the memory. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        RuntimeException failure = null;
+        while (!sockets.isEmpty()) {
+            try {
+                sockets.get(sockets.size() - 1).close();
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+        }
+        for (FrameRings pair : pairs) {
+            if (pair != null) {
+                pair.invalidate();
+            }
+        }
+        closed = true;
+        int result = XskNative.umemDelete(handle);
+        handle = 0;
+        for (int frame = 0; frame < kernelRefs.length; frame++) {
+            while (kernelRefs[frame] > 0) {
+                kernelRefs[frame]--;
+                pool.release(frame);
+            }
+        }
+        if (ownsPool) {
+            try {
+                pool.close();
+            } catch (Exception e) {
+                failure = failure != null ? failure : new XskException("closing the UMEM memory: " + e, 0);
+            }
+        }
+        if (result < 0 && failure == null) {
+            failure = Errno.failure(-result, "unregistering the UMEM", null);
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static void closeQuietly(FramePool pool, RuntimeException cause) {
+        try {
+            pool.close();
+        } catch (Exception e) {
+            cause.addSuppressed(e);
+        }
+    }
+}

@@ -1,0 +1,352 @@
+package io.consort.xsk;
+
+import io.consort.iovec.Account;
+import io.consort.iovec.FramePool;
+import io.consort.xsk.ring.CompletionRing;
+import io.consort.xsk.ring.FillRing;
+import io.consort.xsk.ring.RingMemory;
+import io.consort.xsk.ring.RxRing;
+import io.consort.xsk.ring.TxRing;
+
+/**
+ * An AF_XDP socket bound to one interface queue, over a {@link Umem}.
+ *
+ * <p>Two ways to use it. The batch calls {@link #receive} and {@link #send} move frames between the rings
+ * and the pool and keep the fill ring topped up; they are what most code wants. The rings themselves
+ * ({@link #rx()}, {@link #tx()}, {@link #fill()}, {@link #completion()}) are there for code that manages
+ * frames itself; such code must not mix with the batch calls on the same socket.
+ *
+ * <p>Packets are named by their <em>offset</em>: the index of their first byte in {@code pool().buffer()},
+ * which is also their UMEM address; {@code pool().frameOf(offset)} is their frame.
+ *
+ * <p>Single-threaded: one duty cycle owns the socket and its UMEM. Nothing here allocates after
+ * {@link #open}.
+ */
+public final class XskSocket implements AutoCloseable {
+    private static final int POLLIN = 1;
+
+    private final Umem umem;
+    private final FramePool pool;
+    private final XskSocketConfig config;
+    private final FrameRings pair;
+    private final RxRing rx;
+    private final TxRing tx;
+    private final int fd;
+    private final int ifindex;
+    private final int frameMask;
+    private final XskCounters counters = new XskCounters();
+    private long handle;
+    private boolean closed;
+
+    private XskSocket(Umem umem, XskSocketConfig config, long handle, long[] rings, int[] info) {
+        this.umem = umem;
+        this.pool = umem.pool();
+        this.config = config;
+        this.handle = handle;
+        this.fd = info[0];
+        this.ifindex = info[1];
+        this.pair = umem.adoptPair(info[2], info[3] != 0, rings);
+        this.rx = new RxRing(RingMemory.of(rings, 0));
+        this.tx = new TxRing(RingMemory.of(rings, XskNative.RING_LONGS));
+        this.frameMask = -pool.frameSize();
+    }
+
+    /**
+     * Creates a socket on {@code umem}, binds it to the configured interface queue in the calling thread's
+     * network namespace, and fills the fill ring from the pool's RECEIVE account.
+     *
+     * @throws XskException with the errno and what to do when the kernel refuses
+     * @throws IllegalArgumentException when the interface has no such queue
+     */
+    public static XskSocket open(Umem umem, XskSocketConfig config) {
+        XskLibrary.ensureLoaded();
+        String name = config.interfaceName();
+        Errno.check(XskNative.interfaceIndex(name), "looking up interface " + name,
+            "there is no interface " + name + " in this network namespace (see `ip link`)");
+        int queues = Errno.check(XskNative.queueCount(name), "reading the queue count of " + name);
+        if (config.queue() >= queues) {
+            throw new IllegalArgumentException("interface " + name + " has no queue " + config.queue() + " (it has "
+                + queues + " rx queue" + (queues == 1 ? "" : "s") + "; add more with ethtool -L " + name + ")");
+        }
+        long[] rings = new long[4 * XskNative.RING_LONGS];
+        int[] info = new int[4];
+        long handle = XskNative.socketCreate(umem.handle(), name, config.queue(), config.rxRingSize(),
+            config.txRingSize(), config.bindFlags(), rings, info);
+        if (handle < 0) {
+            throw Errno.failure((int) -handle, "binding an AF_XDP socket to " + name + " queue " + config.queue()
+                + " in " + config.bindMode() + " mode", bindHint((int) -handle, config));
+        }
+        XskSocket socket = new XskSocket(umem, config, handle, rings, info);
+        umem.socketOpened(socket);
+        socket.refill();
+        return socket;
+    }
+
+    private static String bindHint(int errno, XskSocketConfig config) {
+        if (errno == Errno.EOPNOTSUPP && config.bindMode() == BindMode.ZERO_COPY) {
+            return "the driver of " + config.interfaceName() + " has no zero-copy AF_XDP support (veth never has): "
+                + "use BindMode.COPY or BindMode.AUTO";
+        }
+        if (errno == Errno.EBUSY) {
+            return "queue " + config.queue() + " of " + config.interfaceName()
+                + " already has an AF_XDP socket bound with another UMEM; close it or share its Umem";
+        }
+        if (errno == Errno.EINVAL) {
+            return "check that ring sizes are powers of two and that the UMEM frames fit the interface MTU";
+        }
+        return null;
+    }
+
+    /**
+     * Takes up to {@code max} received packets off the rx ring: their offsets and lengths go into the arrays,
+     * and their frames (one reference each, RECEIVE account) now belong to the caller, who releases them to
+     * the pool or passes them to {@link #send}. Tops the fill ring up again.
+     *
+     * @return how many packets were taken; 0 when none were ready
+     */
+    public int receive(int[] offsets, int[] lengths, int max) {
+        checkOpen();
+        int n = rx.peek(Math.min(max, Math.min(offsets.length, lengths.length)));
+        int index = rx.peekedIndex();
+        long bytes = 0;
+        for (int i = 0; i < n; i++) {
+            long address = rx.address(index + i);
+            umem.returned(address);
+            offsets[i] = (int) address;
+            lengths[i] = rx.length(index + i);
+            bytes += lengths[i];
+        }
+        if (n > 0) {
+            rx.release(n);
+            counters.rxPackets += n;
+            counters.rxBytes += bytes;
+        }
+        refill();
+        if (n == 0 && config.needWakeup() && pair.fill.needsWakeup()) {
+            counters.rxWakeups++;
+            XskNative.wakeup(fd);
+        }
+        return n;
+    }
+
+    /**
+     * Puts up to {@code count} packets on the tx ring and starts transmission. Each packet lies within one
+     * frame the caller holds a reference to; that reference passes to the kernel and is released to the pool
+     * when the send completes ({@link #reclaim()}, also done here). Packets that did not fit stay the
+     * caller's.
+     *
+     * @return how many packets were accepted, from the start of the arrays
+     * @throws IllegalArgumentException when a packet is empty or crosses a frame boundary (checked for all
+     *     packets before any is queued)
+     */
+    public int send(int[] offsets, int[] lengths, int count) {
+        checkOpen();
+        reclaim();
+        for (int i = 0; i < count; i++) {
+            checkPacket(offsets[i], lengths[i]);
+        }
+        int n = tx.reserve(count);
+        int index = tx.reservedIndex();
+        long bytes = 0;
+        for (int i = 0; i < n; i++) {
+            tx.setDescriptor(index + i, offsets[i], lengths[i]);
+            umem.lend(pool.frameOf(offsets[i]));
+            bytes += lengths[i];
+        }
+        if (n > 0) {
+            tx.submit(n);
+            counters.txPackets += n;
+            counters.txBytes += bytes;
+        }
+        if (n < count) {
+            counters.txRingFull++;
+        }
+        if (!config.needWakeup() || tx.needsWakeup()) {
+            kick();
+        }
+        return n;
+    }
+
+    private void checkPacket(int offset, int length) {
+        if (length <= 0 || offset < 0 || (offset & frameMask) != ((offset + length - 1) & frameMask)
+            || offset + length > pool.frameSize() * pool.frameCount()) {
+            throw new IllegalArgumentException("packet at offset " + offset + " of length " + length
+                + " does not lie within one frame of " + pool.frameSize() + " bytes");
+        }
+    }
+
+    /** Gives frames the kernel finished sending back to the pool; returns how many. */
+    public int reclaim() {
+        checkOpen();
+        CompletionRing completion = pair.completion;
+        int n = completion.peek(completion.size());
+        int index = completion.peekedIndex();
+        for (int i = 0; i < n; i++) {
+            pool.release(umem.returned(completion.address(index + i)));
+        }
+        if (n > 0) {
+            completion.release(n);
+            counters.completions += n;
+        }
+        return n;
+    }
+
+    /**
+     * Lends the kernel as many frames as the fill ring has room for and the pool's RECEIVE account allows.
+     * Returns how many were added.
+     */
+    public int refill() {
+        checkOpen();
+        FillRing fill = pair.fill;
+        int frames = Math.min(pool.available(), pool.limit(Account.RECEIVE) - pool.inUse(Account.RECEIVE));
+        int n = fill.reserve(Math.max(0, frames));
+        int index = fill.reservedIndex();
+        for (int i = 0; i < n; i++) {
+            int frame = pool.acquire(Account.RECEIVE);
+            fill.setAddress(index + i, pool.frameOffset(frame));
+            umem.lend(frame);
+        }
+        if (n > 0) {
+            fill.submit(n);
+        }
+        if (frames <= 0 && fill.outstanding() < fill.size()) {
+            counters.fillShortOfFrames++;
+        }
+        return n;
+    }
+
+    /**
+     * Asks the kernel to transmit what is on the tx ring. In copy mode the kernel sends at most 32 frames per
+     * call and says EAGAIN when more wait; that is counted, not thrown: call again (or {@link #flush()}).
+     */
+    public void kick() {
+        checkOpen();
+        counters.kicks++;
+        int result = XskNative.kick(fd);
+        if (result < 0) {
+            int errno = -result;
+            if (errno == Errno.EAGAIN || errno == Errno.EBUSY || errno == Errno.ENOBUFS) {
+                counters.kickRetries++;
+            } else {
+                throw Errno.failure(errno, "starting transmission on " + config.interfaceName(), null);
+            }
+        }
+    }
+
+    /** Kicks while the kernel has not taken everything from the tx ring, then reclaims; returns frames left. */
+    public int flush() {
+        checkOpen();
+        for (int attempts = 0; attempts < 64 && tx.outstanding() > 0; attempts++) {
+            kick();
+        }
+        reclaim();
+        return tx.outstanding();
+    }
+
+    /** Waits up to {@code timeoutMillis} for packets on the rx ring; true when some are there. */
+    public boolean awaitReceive(int timeoutMillis) {
+        checkOpen();
+        if (rx.available() > 0) {
+            return true;
+        }
+        int result = XskNative.poll(fd, POLLIN, timeoutMillis);
+        if (result < 0 && -result != 4) {
+            throw Errno.failure(-result, "polling the AF_XDP socket", null);
+        }
+        return result > 0;
+    }
+
+    /** Descriptors on the tx ring the kernel has not taken yet. */
+    public int pendingTransmit() {
+        checkOpen();
+        return tx.outstanding();
+    }
+
+    /** Reads the kernel's statistics for this socket into {@code into} and returns it. */
+    public XskStatistics statistics(XskStatistics into) {
+        checkOpen();
+        Errno.check(XskNative.statistics(fd, into.values), "reading XDP_STATISTICS");
+        return into;
+    }
+
+    /** True when the kernel bound the socket in zero-copy mode. */
+    public boolean isZeroCopy() {
+        checkOpen();
+        return Errno.check(XskNative.zeroCopy(fd), "reading XDP_OPTIONS") == 1;
+    }
+
+    public XskCounters counters() {
+        return counters;
+    }
+
+    public RxRing rx() {
+        checkOpen();
+        return rx;
+    }
+
+    public TxRing tx() {
+        checkOpen();
+        return tx;
+    }
+
+    /** The fill ring this socket shares with every socket of its UMEM on the same interface queue. */
+    public FillRing fill() {
+        checkOpen();
+        return pair.fill;
+    }
+
+    public CompletionRing completion() {
+        checkOpen();
+        return pair.completion;
+    }
+
+    public Umem umem() {
+        return umem;
+    }
+
+    public XskSocketConfig config() {
+        return config;
+    }
+
+    /** The socket's file descriptor, for the XSKMAP of an XDP program. */
+    public int fd() {
+        checkOpen();
+        return fd;
+    }
+
+    public int interfaceIndex() {
+        return ifindex;
+    }
+
+    public int queue() {
+        return config.queue();
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("AF_XDP socket on " + config.interfaceName() + " queue "
+                + config.queue() + " is closed");
+        }
+    }
+
+    /**
+     * Unbinds and closes the socket and unmaps its rings; frames still on them return to the pool when the
+     * UMEM closes. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        rx.invalidate();
+        tx.invalidate();
+        umem.socketClosed(this, pair);
+        XskNative.socketDelete(umem.handleForClose(), handle);
+        handle = 0;
+    }
+}

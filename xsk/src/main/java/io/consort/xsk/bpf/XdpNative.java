@@ -1,0 +1,39 @@
+package io.consort.xsk.bpf;
+
+/** JNI entry points for the XDP program, through libxdp. Negative results are -errno; nothing throws. */
+final class XdpNative {
+    private XdpNative() {
+    }
+
+    /**
+     * Opens program {@code programName} of an eBPF object file, loading it into the kernel now when
+     * {@code load} (otherwise attach loads it). Returns a handle or -errno.
+     */
+    static native long open(String objectPath, String programName, boolean load);
+
+    static native int attach(long program, int ifindex, int mode);
+
+    static native int detach(long program, int ifindex, int mode);
+
+    static native void close(long program);
+
+    /** Fd of a map of the loaded program, or -errno. Valid until {@link #close}. */
+    static native int mapFd(long program, String mapName);
+
+    static native int mapUpdate(int mapFd, byte[] key, byte[] value);
+
+    static native int mapDelete(int mapFd, byte[] key);
+
+    static native int mapLookup(int mapFd, byte[] key, byte[] value);
+
+    /** Runs the program once on {@code frame[0..length)} (BPF_PROG_TEST_RUN); returns the XDP action. */
+    static native int testRun(long program, byte[] frame, int length);
+
+    /** 1 when the interface's XDP runs through libxdp's dispatcher, 0 for a single legacy program, -errno. */
+    static native int usesDispatcher(int ifindex);
+
+    static native int interfaceIndex(String interfaceName);
+
+    /** The last warning libxdp or libbpf logged on this thread (verifier output, attach conflicts), or "". */
+    static native String lastLog();
+}

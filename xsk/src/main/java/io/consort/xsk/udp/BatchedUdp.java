@@ -1,0 +1,143 @@
+package io.consort.xsk.udp;
+
+import io.consort.xsk.Errno;
+import io.consort.xsk.XskLibrary;
+
+/**
+ * A kernel UDP/IPv4 socket that moves many datagrams per system call ({@code recvmmsg}/{@code sendmmsg}), the
+ * "optimised Linux socket" baseline of the thesis, for comparison with AF_XDP.
+ *
+ * <p>Data lives in native memory the caller owns (a frame pool region, a direct buffer): receive writes
+ * datagram {@code i} at {@code address + i * slotSize}; send reads datagram {@code i} from
+ * {@code address + offsets[i]}. That memory must stay valid during the call. Addresses are IPv4 in host
+ * order ({@link #ipv4(String)}). Nothing allocates per call. Not thread-safe.
+ */
+public final class BatchedUdp implements AutoCloseable {
+    /** Most datagrams one call moves. */
+    public static final int MAX_BATCH = 1024;
+
+    private long handle;
+    private final int fd;
+    private final int localPort;
+
+    private BatchedUdp(long handle, int fd, int localPort) {
+        this.handle = handle;
+        this.fd = fd;
+        this.localPort = localPort;
+    }
+
+    /**
+     * Opens a socket bound to {@code address:port} ({@code "0.0.0.0"} for any, port 0 for an ephemeral one)
+     * in the calling thread's network namespace.
+     */
+    public static BatchedUdp bind(String address, int port, boolean reusePort) {
+        XskLibrary.ensureLoaded();
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0..65535, was " + port);
+        }
+        int[] info = new int[2];
+        long handle = UdpNative.open(ipv4(address), port, reusePort, MAX_BATCH, info);
+        if (handle < 0) {
+            throw Errno.failure((int) -handle, "binding a UDP socket to " + address + ":" + port,
+                -handle == 98 ? "the port is in use (pass reusePort to share it)" : null);
+        }
+        return new BatchedUdp(handle, info[0], info[1]);
+    }
+
+    /**
+     * Receives up to {@code max} datagrams. {@code timeoutMillis}: 0 returns at once, negative waits until
+     * at least one arrives, positive waits at most that long.
+     *
+     * @return how many datagrams were received (0 on timeout); a datagram longer than {@code slotSize} is cut
+     */
+    public int receive(long address, int slotSize, int[] lengths, int[] sourceAddresses, int[] sourcePorts,
+                       int max, int timeoutMillis) {
+        checkOpen();
+        int n = Math.min(max, MAX_BATCH);
+        if (lengths.length < n || sourceAddresses.length < n || sourcePorts.length < n) {
+            throw new IllegalArgumentException("arrays shorter than the batch of " + n);
+        }
+        if (slotSize <= 0 || address == 0) {
+            throw new IllegalArgumentException("need a native address and a positive slot size");
+        }
+        int result = UdpNative.receive(handle, address, slotSize, lengths, sourceAddresses, sourcePorts, n,
+            timeoutMillis);
+        return Errno.check(result, "recvmmsg");
+    }
+
+    /**
+     * Sends {@code count} datagrams; datagram {@code i} is {@code lengths[i]} bytes at
+     * {@code address + offsets[i]}, to {@code destinationAddresses[i]:destinationPorts[i]}.
+     *
+     * @return how many were sent; fewer than {@code count} when the socket buffer is full
+     */
+    public int send(long address, int[] offsets, int[] lengths, int[] destinationAddresses, int[] destinationPorts,
+                    int count) {
+        checkOpen();
+        int n = Math.min(count, MAX_BATCH);
+        if (offsets.length < n || lengths.length < n || destinationAddresses.length < n
+            || destinationPorts.length < n) {
+            throw new IllegalArgumentException("arrays shorter than the batch of " + n);
+        }
+        if (address == 0) {
+            throw new IllegalArgumentException("need a native address");
+        }
+        int result = UdpNative.send(handle, address, offsets, lengths, destinationAddresses, destinationPorts, n);
+        if (result == -Errno.EAGAIN || result == -Errno.ENOBUFS) {
+            return 0;
+        }
+        return Errno.check(result, "sendmmsg");
+    }
+
+    /** Joins IPv4 multicast {@code group} on the interface that has {@code interfaceAddress}. */
+    public void joinMulticast(String group, String interfaceAddress) {
+        checkOpen();
+        Errno.check(UdpNative.joinMulticast(fd, ipv4(group), ipv4(interfaceAddress)), "joining " + group);
+    }
+
+    /** Sets SO_RCVBUF and SO_SNDBUF (the kernel doubles and caps them). */
+    public void bufferSizes(int receiveBytes, int sendBytes) {
+        checkOpen();
+        Errno.check(UdpNative.bufferSizes(fd, receiveBytes, sendBytes), "setting socket buffer sizes");
+    }
+
+    public int localPort() {
+        return localPort;
+    }
+
+    public int fd() {
+        checkOpen();
+        return fd;
+    }
+
+    /** Dotted-quad IPv4 to an int in host order: {@code "10.77.0.1"} is {@code 0x0A4D0001}. */
+    public static int ipv4(String dotted) {
+        String[] parts = dotted.split("\\.");
+        if (parts.length != 4) {
+            throw new IllegalArgumentException("not an IPv4 address: " + dotted);
+        }
+        int value = 0;
+        for (String part : parts) {
+            int octet = Integer.parseInt(part);
+            if (octet < 0 || octet > 255) {
+                throw new IllegalArgumentException("not an IPv4 address: " + dotted);
+            }
+            value = value << 8 | octet;
+        }
+        return value;
+    }
+
+    private void checkOpen() {
+        if (handle == 0) {
+            throw new IllegalStateException("UDP socket is closed");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (handle != 0) {
+            UdpNative.close(handle);
+            handle = 0;
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package io.consort.xsk.udp;
+
+/** JNI entry points for batched kernel UDP. Negative results are -errno; nothing throws. */
+final class UdpNative {
+    private UdpNative() {
+    }
+
+    /** Opens and binds; {@code info} gets fd and the bound port. Returns a handle or -errno. */
+    static native long open(int address, int port, boolean reusePort, int maxBatch, int[] info);
+
+    static native int receive(long handle, long address, int slotSize, int[] lengths, int[] sourceAddresses,
+                              int[] sourcePorts, int max, int timeoutMillis);
+
+    static native int send(long handle, long address, int[] offsets, int[] lengths, int[] destinationAddresses,
+                           int[] destinationPorts, int count);
+
+    static native int joinMulticast(int fd, int group, int interfaceAddress);
+
+    static native int bufferSizes(int fd, int receiveBytes, int sendBytes);
+
+    static native void close(long handle);
+}
