@@ -70,7 +70,7 @@ public final class MemberConfig {
         if (applicationRingLength > 0) {
             return applicationRingLength;
         }
-        long wanted = 8L * (maxMessageLength + 64);
+        long wanted = Math.max(1 << 16, 8L * maxMessageLength);
         return (int) Math.min(1 << 30, Long.highestOneBit(wanted - 1) << 1);
     }
 
