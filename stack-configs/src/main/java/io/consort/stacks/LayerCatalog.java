@@ -6,6 +6,7 @@ import io.consort.layers.proto.Mnak;
 import io.consort.layers.proto.Pt2pt;
 import io.consort.layers.proto.Stable;
 import io.consort.layers.runtime.Layer;
+import io.consort.layers.runtime.Services;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -50,6 +51,17 @@ public final class LayerCatalog {
             throw new IllegalArgumentException("unknown layer '" + name + "'; known layers are " + ENTRIES.keySet());
         }
         return entry.factory.apply(new LayerParams(name, params, entry.params));
+    }
+
+    /** What each layer provides, e.g. {@code "mnak provides FIFO multicast; ..."}, for error messages. */
+    static String describeServices() {
+        StringBuilder out = new StringBuilder();
+        for (Map.Entry<String, Entry> entry : ENTRIES.entrySet()) {
+            Layer layer = entry.getValue().factory.apply(new LayerParams(entry.getKey(), Map.of(), Set.of()));
+            out.append(out.length() == 0 ? "" : "; ").append(entry.getKey()).append(" provides ")
+                .append(Services.describe(layer.provides()));
+        }
+        return out.toString();
     }
 
     public static Set<String> names() {

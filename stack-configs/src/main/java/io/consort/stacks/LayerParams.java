@@ -17,8 +17,8 @@ public final class LayerParams {
         this.known = known;
         for (String name : values.keySet()) {
             if (!known.contains(name)) {
-                throw new IllegalArgumentException("layer '" + layer + "' has no parameter '" + name
-                    + "'; its parameters are " + known);
+                throw new IllegalArgumentException("layer '" + layer + "' has no parameter '" + name + "'; "
+                    + (known.isEmpty() ? "it takes no parameters" : "its parameters are " + known));
             }
         }
     }
@@ -56,14 +56,18 @@ public final class LayerParams {
                 break;
             }
         }
+        long nanos;
         try {
-            long nanos = Long.parseLong(number.trim()) * scale;
-            if (nanos <= 0) {
-                throw new IllegalArgumentException(where + ": a duration must be positive");
-            }
-            return nanos;
+            nanos = Math.multiplyExact(Long.parseLong(number.trim()), scale);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(where + ": not a duration; write e.g. 500us, 2ms or 1s", e);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException(where + ": too long a duration; write at most "
+                + Long.MAX_VALUE / 1_000_000_000L + "s", e);
         }
+        if (nanos <= 0) {
+            throw new IllegalArgumentException(where + ": a duration must be positive");
+        }
+        return nanos;
     }
 }

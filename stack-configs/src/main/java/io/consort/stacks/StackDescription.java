@@ -35,6 +35,13 @@ public final class StackDescription {
 
     /** Parses and checks a description or a stack name. */
     public static StackDescription parse(String description) {
+        StackDescription stack = read(description);
+        stack.layers();
+        return stack;
+    }
+
+    /** Reads a description without building its layers. */
+    private static StackDescription read(String description) {
         String text = NAMED.getOrDefault(description.trim(), description.trim());
         StackDescription stack = new StackDescription(text);
         if (text.isEmpty()) {
@@ -44,16 +51,25 @@ public final class StackDescription {
         for (String part : text.split(":", -1)) {
             stack.parseLayer(part.trim());
         }
-        stack.layers();
         return stack;
     }
 
     /**
      * Reads {@value #STACK_PROPERTY} (default {@code reliable-fifo}) and layer parameters written as
-     * {@code consort.<layer>.<param>}, e.g. {@code consort.mnak.window=512}.
+     * {@code consort.<layer>.<param>}, e.g. {@code consort.mnak.window=512}. A property overrides the same
+     * parameter written in the description; one for a catalog layer the stack lacks is an error.
      */
     public static StackDescription fromProperties(Properties properties) {
-        StackDescription base = parse(properties.getProperty(STACK_PROPERTY, "reliable-fifo"));
+        // Only the merged stack is checked: a property may be what makes the description's windows agree.
+        StackDescription base = read(properties.getProperty(STACK_PROPERTY, "reliable-fifo"));
+        for (String key : properties.stringPropertyNames()) {
+            String[] parts = key.split("\\.", 3);
+            if (parts.length == 3 && parts[0].equals("consort") && LayerCatalog.names().contains(parts[1])
+                && !base.names.contains(parts[1])) {
+                throw new IllegalArgumentException(key + " is set but stack '" + base.text + "' has no "
+                    + parts[1] + " layer: remove the property or add the layer");
+            }
+        }
         StackDescription merged = new StackDescription(base.text);
         for (int i = 0; i < base.names.size(); i++) {
             String name = base.names.get(i);
@@ -81,13 +97,17 @@ public final class StackDescription {
             }
             String inside = part.substring(open + 1, part.length() - 1).trim();
             if (!inside.isEmpty()) {
-                for (String pair : inside.split(",")) {
+                for (String pair : inside.split(",", -1)) {
                     int eq = pair.indexOf('=');
-                    if (eq <= 0) {
-                        throw new IllegalArgumentException("'" + pair.trim() + "' in stack '" + text
-                            + "': write parameters as name=value");
+                    if (eq < 0 || pair.substring(0, eq).isBlank()) {
+                        throw new IllegalArgumentException("'" + pair.trim() + "' in '" + part + "' of stack '"
+                            + text + "': write parameters as name=value, separated by commas");
                     }
-                    values.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+                    String key = pair.substring(0, eq).trim();
+                    if (values.put(key, pair.substring(eq + 1).trim()) != null) {
+                        throw new IllegalArgumentException("parameter '" + key + "' is given twice in '" + part
+                            + "' of stack '" + text + "'");
+                    }
                 }
             }
         }
@@ -111,7 +131,11 @@ public final class StackDescription {
         for (int i = 0; i < bottomUp.length; i++) {
             bottomUp[i] = layers.get(layers.size() - 1 - i);
         }
-        Stack.checkOrder(bottomUp);
+        try {
+            Stack.checkOrder(bottomUp);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + " (" + LayerCatalog.describeServices() + ")", e);
+        }
         checkWindows(layers);
         return layers;
     }
