@@ -8,14 +8,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The kernel's IPv4 neighbour (ARP) table of the calling process's network namespace, read from
- * {@code /proc/net/arp}. AF_XDP bypasses the kernel's stack, but ARP frames still reach it (the XDP program
+ * The kernel's IPv4 neighbour (ARP) table of the calling thread's network namespace, read from
+ * {@code /proc/thread-self/net/arp} ({@code /proc/net} would show the main thread's namespace, and a thread
+ * may have entered another one). AF_XDP bypasses the kernel's stack, but ARP frames still reach it (the XDP program
  * passes them), so the kernel keeps resolving neighbours for us.
  */
 public final class KernelNeighbours {
     /** Complete entry flag (ATF_COM) in /proc/net/arp. */
     private static final int ATF_COM = 0x2;
-    private static final Path PROC_NET_ARP = Path.of("/proc/net/arp");
+    private static final Path PROC_NET_ARP = Path.of("/proc/thread-self/net/arp");
     /** Discard service: a datagram here only makes the kernel resolve the neighbour. */
     private static final int DISCARD_PORT = 9;
 

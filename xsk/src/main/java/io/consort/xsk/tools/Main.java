@@ -27,6 +27,13 @@ public final class Main {
             UdpEchoServer::run));
         tools.put("udp-client", new Tool(UdpEchoClient.HELP, UdpEchoClient.OPTIONS, UdpEchoClient.FLAGS,
             UdpEchoClient::run));
+        tools.put("udp-echo-batched", new Tool(BatchedUdpEchoServer.HELP, BatchedUdpEchoServer.OPTIONS,
+            BatchedUdpEchoServer.FLAGS, BatchedUdpEchoServer::run));
+        tools.put("txgen", new Tool(TxGen.HELP, TxGen.OPTIONS, TxGen.FLAGS, TxGen::run));
+        tools.put("rxdrop", new Tool(RxDrop.HELP, RxDrop.OPTIONS, RxDrop.FLAGS, RxDrop::run));
+        tools.put("echo", new Tool(XskEcho.HELP, XskEcho.OPTIONS, XskEcho.FLAGS, XskEcho::run));
+        tools.put("echo-client", new Tool(XskEchoClient.HELP, XskEchoClient.OPTIONS, XskEchoClient.FLAGS,
+            XskEchoClient::run));
         return tools;
     }
 
@@ -65,7 +72,7 @@ public final class Main {
 
     private static String overview(Map<String, Tool> tools) {
         StringBuilder out = new StringBuilder("usage: io.consort.xsk.tools.Main <tool> [options]   (<tool> --help for its options)\n\ntools:\n");
-        tools.forEach((name, tool) -> out.append("  ").append(String.format("%-11s", name))
+        tools.forEach((name, tool) -> out.append("  ").append(String.format("%-17s", name))
             .append(tool.help().lines().findFirst().orElse("").replaceFirst("^[a-z-]+: ", "")).append('\n'));
         return out.toString();
     }

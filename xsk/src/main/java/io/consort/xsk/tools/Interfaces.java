@@ -1,0 +1,43 @@
+package io.consort.xsk.tools;
+
+import io.consort.xsk.packet.KernelNeighbours;
+import io.consort.xsk.packet.MacAddress;
+import java.io.IOException;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+
+/** MAC addresses of local interfaces and of neighbours, as the tools' address options need them. */
+final class Interfaces {
+    private Interfaces() {
+    }
+
+    /** The MAC of {@code name} in the calling thread's network namespace. */
+    static long macOf(String name) {
+        try {
+            NetworkInterface nic = NetworkInterface.getByName(name);
+            byte[] mac = nic == null ? null : nic.getHardwareAddress();
+            if (mac == null || mac.length != 6) {
+                throw new IllegalArgumentException("interface " + name + " has no Ethernet address here (see `ip link`)");
+            }
+            long value = 0;
+            for (byte b : mac) {
+                value = value << 8 | (b & 0xFF);
+            }
+            return value;
+        } catch (SocketException e) {
+            throw new IllegalArgumentException("cannot read the address of " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code --<option>} as a MAC, else the kernel's neighbour entry for {@code ip} on {@code device}. */
+    static long neighbourMac(Args args, String option, int ip, String device) throws IOException {
+        if (args.has(option)) {
+            return MacAddress.parse(args.string(option, null));
+        }
+        long mac = KernelNeighbours.resolve(ip, device, 1000);
+        if (mac == MacAddress.NONE) {
+            throw new Args.UsageException("no neighbour entry for the destination on " + device + "; give --" + option);
+        }
+        return mac;
+    }
+}
