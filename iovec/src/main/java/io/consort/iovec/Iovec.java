@@ -19,13 +19,39 @@ public final class Iovec {
     private final UnsafeBuffer buffer;
     private int count;
     private int length;
-    private int[] frames = new int[INITIAL_EXTENTS];
-    private int[] offsets = new int[INITIAL_EXTENTS];
-    private int[] lengths = new int[INITIAL_EXTENTS];
+    private int[] frames;
+    private int[] offsets;
+    private int[] lengths;
+    private boolean onLoan;
 
     public Iovec(FramePool pool) {
+        this(pool, INITIAL_EXTENTS);
+    }
+
+    /** An iovec with room for {@code extents} extents before it has to grow. */
+    public Iovec(FramePool pool, int extents) {
         this.pool = pool;
         this.buffer = pool.buffer();
+        this.frames = new int[Math.max(1, extents)];
+        this.offsets = new int[frames.length];
+        this.lengths = new int[frames.length];
+    }
+
+    /**
+     * True while the iovec is lent to someone else (for example a large preallocated list carried by a pooled
+     * event); the lender must not reuse it until it comes back.
+     */
+    public boolean onLoan() {
+        return onLoan;
+    }
+
+    public void onLoan(boolean lent) {
+        this.onLoan = lent;
+    }
+
+    /** How many extents fit before the arrays grow. */
+    public int capacity() {
+        return frames.length;
     }
 
     public FramePool pool() {

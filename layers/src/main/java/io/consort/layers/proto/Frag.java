@@ -24,15 +24,17 @@ import org.agrona.concurrent.status.AtomicCounter;
 public final class Frag extends Layer {
     static final int FIRST_LENGTH = 5;
 
-    private Event[] castsInProgress;
+    private Iovec[] casts;
     private int[] castLengths;
-    private Event[] sendsInProgress;
+    private Iovec[] sends;
     private int[] sendLengths;
+    private int framesPerMessage;
 
     private AtomicCounter fragmented;
     private AtomicCounter fragmentsSent;
     private AtomicCounter reassembled;
     private AtomicCounter dropped;
+    private AtomicCounter stillLent;
 
     @Override
     public String name() {
@@ -58,13 +60,20 @@ public final class Frag extends Layer {
     public void init(LayerContext context) {
         super.init(context);
         int members = context.groupSize();
-        castsInProgress = new Event[members];
+        framesPerMessage = (context.maxMessageLength() + context.maxFragmentPayload() - 1)
+            / context.maxFragmentPayload();
+        casts = new Iovec[members];
         castLengths = new int[members];
-        sendsInProgress = new Event[members];
+        sends = new Iovec[members];
         sendLengths = new int[members];
+        for (int origin = 0; origin < members; origin++) {
+            casts[origin] = new Iovec(context.frames(), framesPerMessage);
+            sends[origin] = new Iovec(context.frames(), framesPerMessage);
+        }
         fragmented = context.counter("messages fragmented");
         fragmentsSent = context.counter("fragments sent");
         reassembled = context.counter("messages reassembled");
+        stillLent = context.counter("reassembly list still lent");
         dropped = context.counter("dropped malformed");
     }
 
@@ -74,10 +83,6 @@ public final class Frag extends Layer {
         return 2 * (ctx.groupSize() - 1) * perMessage;
     }
 
-    @Override
-    public int maxEventsHeld() {
-        return 2 * ctx.groupSize();
-    }
 
     @Override
     public void down(Event event) {
@@ -120,12 +125,12 @@ public final class Frag extends Layer {
             return;
         }
         boolean cast = event.type == Event.CAST;
-        Event[] inProgress = cast ? castsInProgress : sendsInProgress;
+        Iovec[] inProgress = cast ? casts : sends;
         int[] lengths = cast ? castLengths : sendLengths;
         int origin = event.peer;
         if ((event.headers & ctx.headerBit()) == 0) {
-            if (inProgress[origin] != null) {
-                abandon(inProgress, origin);
+            if (lengths[origin] != 0) {
+                abandon(inProgress, lengths, origin);
             }
             ctx.up(event);
             return;
@@ -136,42 +141,50 @@ public final class Frag extends Layer {
         if (kind == WireIds.FRAG_FIRST) {
             int lengthAt = event.payload.pull(FIRST_LENGTH - 1);
             int total = lengthAt < 0 ? -1 : buffer.getInt(lengthAt, WireIds.ORDER);
-            if (inProgress[origin] != null) {
-                abandon(inProgress, origin);
+            if (lengths[origin] != 0) {
+                abandon(inProgress, lengths, origin);
             }
             if (total <= event.payload.length() || total > ctx.maxMessageLength()) {
                 drop(event);
                 return;
             }
-            event.headers &= ~ctx.headerBit();
-            inProgress[origin] = event;
+            if (inProgress[origin].onLoan()) {
+                stillLent.incrementRelease();
+                inProgress[origin] = new Iovec(ctx.frames(), framesPerMessage);
+            }
+            inProgress[origin].appendMoved(event.payload);
             lengths[origin] = total;
+            ctx.release(event);
             return;
         }
-        Event message = inProgress[origin];
-        if (message == null || (kind != WireIds.FRAG_MIDDLE && kind != WireIds.FRAG_LAST)) {
+        Iovec message = inProgress[origin];
+        if (lengths[origin] == 0 || (kind != WireIds.FRAG_MIDDLE && kind != WireIds.FRAG_LAST)) {
             drop(event);
             return;
         }
-        message.payload.appendMoved(event.payload);
-        ctx.release(event);
-        int length = message.payload.length();
+        message.appendMoved(event.payload);
+        int length = message.length();
         boolean last = kind == WireIds.FRAG_LAST;
         if (last != (length == lengths[origin]) || length > lengths[origin]) {
-            abandon(inProgress, origin);
+            ctx.release(event);
+            abandon(inProgress, lengths, origin);
             return;
         }
-        if (last) {
-            inProgress[origin] = null;
-            reassembled.incrementRelease();
-            ctx.up(message);
+        if (!last) {
+            ctx.release(event);
+            return;
         }
+        lengths[origin] = 0;
+        event.headers &= ~ctx.headerBit();
+        event.lend(message);
+        reassembled.incrementRelease();
+        ctx.up(event);
     }
 
-    private void abandon(Event[] inProgress, int origin) {
+    private void abandon(Iovec[] inProgress, int[] lengths, int origin) {
         dropped.incrementRelease();
-        ctx.release(inProgress[origin]);
-        inProgress[origin] = null;
+        inProgress[origin].clear();
+        lengths[origin] = 0;
     }
 
     private void drop(Event event) {
@@ -181,14 +194,12 @@ public final class Frag extends Layer {
 
     @Override
     public void close() {
-        for (int origin = 0; origin < castsInProgress.length; origin++) {
-            if (castsInProgress[origin] != null) {
-                ctx.release(castsInProgress[origin]);
-                castsInProgress[origin] = null;
+        for (int origin = 0; origin < casts.length; origin++) {
+            if (!casts[origin].onLoan()) {
+                casts[origin].clear();
             }
-            if (sendsInProgress[origin] != null) {
-                ctx.release(sendsInProgress[origin]);
-                sendsInProgress[origin] = null;
+            if (!sends[origin].onLoan()) {
+                sends[origin].clear();
             }
         }
     }

@@ -22,7 +22,9 @@ public final class Event implements Poolable {
     public static final int ACKED = 4;
 
     private final int poolIndex;
-    public final Iovec payload;
+    private final Iovec own;
+    /** The message; the event's own iovec, or one lent to it with {@link #lend(Iovec)}. */
+    public Iovec payload;
     public final long[] vector;
     public final long[] vector2;
 
@@ -38,7 +40,8 @@ public final class Event implements Poolable {
 
     public Event(int poolIndex, FramePool frames, int maxGroupSize) {
         this.poolIndex = poolIndex;
-        this.payload = new Iovec(frames);
+        this.own = new Iovec(frames);
+        this.payload = own;
         this.vector = new long[maxGroupSize];
         this.vector2 = new long[maxGroupSize];
     }
@@ -52,9 +55,26 @@ public final class Event implements Poolable {
         return poolIndex;
     }
 
+    /**
+     * Carries {@code iovec} instead of the event's own until the event is released, when it is cleared and handed
+     * back. Lets the few places that build many-frame messages use one preallocated list instead of growing the
+     * lists of every pooled event.
+     */
+    public void lend(Iovec iovec) {
+        if (payload != own || !own.isEmpty()) {
+            throw new IllegalStateException("only an event with an empty payload of its own can carry a lent iovec");
+        }
+        iovec.onLoan(true);
+        payload = iovec;
+    }
+
     @Override
     public void reset() {
         payload.clear();
+        if (payload != own) {
+            payload.onLoan(false);
+            payload = own;
+        }
         type = 0;
         peer = 0;
         seqno = 0;

@@ -2,6 +2,7 @@ package io.consort.layers.runtime;
 
 import io.consort.iovec.Account;
 import io.consort.iovec.FramePool;
+import io.consort.iovec.Iovec;
 import io.consort.layers.transport.PacketHandler;
 import io.consort.layers.transport.Transport;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +37,7 @@ public final class MemberAgent implements Agent, ControlledMessageHandler, Deadl
     private final DeadlineTimerWheel timers;
     private final long[] timerIds;
     private final long[] deadlines;
+    private final Iovec staging;
     private final AtomicCounter applicationBlocked;
     private final AtomicCounter dutyCycles;
     private long now;
@@ -60,6 +62,7 @@ public final class MemberAgent implements Agent, ControlledMessageHandler, Deadl
             timerIds[i] = interval > 0 ? timers.scheduleTimer(now + interval) : DeadlineTimerWheel.NULL_DEADLINE;
             deadlines[i] = interval > 0 ? now + interval : Long.MAX_VALUE;
         }
+        this.staging = new Iovec(frames, framesPerMessage(stack.maxMessageLength()));
         this.applicationBlocked = stack.counters().counter("member", "application blocked");
         this.dutyCycles = stack.counters().counter("member", "duty cycles");
     }
@@ -96,12 +99,17 @@ public final class MemberAgent implements Agent, ControlledMessageHandler, Deadl
     @Override
     public Action onMessage(int msgTypeId, MutableDirectBuffer buffer, int index, int length) {
         int perFrame = stack.maxFragmentPayload();
-        int needed = length == 0 ? 1 : (length + perFrame - 1) / perFrame;
-        if (!frames.canAcquire(Account.SEND, needed) || stack.events().available() <= EVENT_RESERVE) {
+        int needed = framesPerMessage(length);
+        boolean large = needed > 1;
+        if (!frames.canAcquire(Account.SEND, needed) || stack.events().available() <= EVENT_RESERVE
+            || (large && staging.onLoan())) {
             applicationBlocked.incrementRelease();
             return Action.ABORT;
         }
         Event event = stack.events().acquire();
+        if (large) {
+            event.lend(staging);
+        }
         int headroom = frames.headroom();
         for (int position = 0, i = 0; i < needed; i++) {
             int chunk = Math.min(perFrame, length - position);
@@ -134,6 +142,11 @@ public final class MemberAgent implements Agent, ControlledMessageHandler, Deadl
             }
         }
         return true;
+    }
+
+    private int framesPerMessage(int length) {
+        int perFrame = stack.maxFragmentPayload();
+        return length == 0 ? 1 : (length + perFrame - 1) / perFrame;
     }
 
     /** The earliest time a layer timer is due: the simulator jumps its clock there when nothing else is due. */
