@@ -51,8 +51,9 @@ final class GroupRun implements AutoCloseable {
         return true;
     }
 
+    /** Runs until everything is delivered, a delivery is wrong (no point going on), or the time is up. */
     boolean runToCompletion(long virtualNanos) {
-        return group.runUntil(this::complete, virtualNanos);
+        return group.runUntil(() -> checker.violations() > 0 || complete(), virtualNanos) && checker.violations() == 0;
     }
 
     void assertSafe() {
