@@ -12,7 +12,8 @@ import org.agrona.concurrent.status.AtomicCounter;
 
 /**
  * Reliable FIFO point-to-point messages (Ensemble's pt2pt): per peer, sequence numbers, cumulative
- * acknowledgements, and retransmission of what stays unacknowledged for a few ticks. Receivers keep early
+ * acknowledgements, and retransmission of what stays unacknowledged for a few ticks, backing off exponentially
+ * while the peer stays silent (a partition or a crash should not turn into a flood). Receivers keep early
  * messages within a window and deliver in order. Acknowledgements go up as ACKED events for the flow layer.
  *
  * <pre>
@@ -22,6 +23,8 @@ import org.agrona.concurrent.status.AtomicCounter;
  */
 public final class Pt2pt extends Layer {
     static final int HEADER_LENGTH = 5;
+    /** Retransmission backs off, doubling while no acknowledgement comes, up to this many ticks apart. */
+    static final int MAX_BACKOFF_TICKS = 64;
 
     private final int window;
     private final long tickNanos;
@@ -30,6 +33,7 @@ public final class Pt2pt extends Layer {
     private long[] nextSeqno;
     private long[] unackedBase;
     private int[] ticksWithoutProgress;
+    private int[] backoffTicks;
     private Iovec[][] retained;
     private int[][] retainedHeaders;
 
@@ -93,6 +97,8 @@ public final class Pt2pt extends Layer {
         nextSeqno = new long[members];
         unackedBase = new long[members];
         ticksWithoutProgress = new int[members];
+        backoffTicks = new int[members];
+        java.util.Arrays.fill(backoffTicks, retransmitTicks);
         retained = new Iovec[members][window];
         retainedHeaders = new int[members][window];
         for (int peer = 0; peer < members; peer++) {
@@ -249,6 +255,7 @@ public final class Pt2pt extends Layer {
                 unackedBase[peer]++;
             }
             ticksWithoutProgress[peer] = 0;
+            backoffTicks[peer] = retransmitTicks;
             event.payload.clear();
             event.type = Event.ACKED;
             event.seqno = acked;
@@ -285,8 +292,9 @@ public final class Pt2pt extends Layer {
             if (ackDue[peer]) {
                 sendAck(peer);
             }
-            if (unackedBase[peer] < nextSeqno[peer] && ++ticksWithoutProgress[peer] >= retransmitTicks) {
+            if (unackedBase[peer] < nextSeqno[peer] && ++ticksWithoutProgress[peer] >= backoffTicks[peer]) {
                 ticksWithoutProgress[peer] = 0;
+                backoffTicks[peer] = Math.min(backoffTicks[peer] * 2, MAX_BACKOFF_TICKS);
                 retransmit(peer);
             }
         }

@@ -15,7 +15,9 @@ import org.agrona.concurrent.status.AtomicCounter;
  * every tick (or after a burst of deliveries) multicasts those counts unreliably. From everyone's counts it
  * derives, per sender, how many casts every member has delivered (stable: the sender may free them) and how many
  * some member has (receivers that have fewer ask for the rest). It reports both as a STABLE event, down to the
- * reliability layer and up to flow control, whenever they change.
+ * reliability layer and up to flow control, whenever they change. A gossip claiming that this member's own
+ * casts were delivered beyond what it has sent is impossible and dropped: believing it would free retransmit
+ * buffers that others may still need.
  *
  * <pre>
  * GOSSIP: kind(1)=STABLE_GOSSIP  members(1)  { delivered(4) } * members
@@ -33,6 +35,7 @@ public final class Stable extends Layer {
     private AtomicCounter gossipSent;
     private AtomicCounter gossipReceived;
     private AtomicCounter truncated;
+    private AtomicCounter impossible;
     private AtomicCounter noEvent;
 
     /**
@@ -77,6 +80,7 @@ public final class Stable extends Layer {
         gossipSent = context.counter("gossip sent");
         gossipReceived = context.counter("gossip received");
         truncated = context.counter("dropped truncated");
+        impossible = context.counter("dropped impossible counts");
         noEvent = context.counter("deferred no event");
     }
 
@@ -115,8 +119,15 @@ public final class Stable extends Layer {
             ctx.release(event);
             return;
         }
-        gossipReceived.incrementRelease();
         long[] theirs = delivered[event.peer];
+        int me = ctx.rank();
+        long mine = Seqnos.widen(buffer.getInt(at + 2 + 4 * me, WireIds.ORDER), theirs[me]);
+        if (mine > delivered[me][me]) {
+            impossible.incrementRelease();
+            ctx.release(event);
+            return;
+        }
+        gossipReceived.incrementRelease();
         for (int origin = 0; origin < members; origin++) {
             int wire = buffer.getInt(at + 2 + 4 * origin, WireIds.ORDER);
             theirs[origin] = Math.max(theirs[origin], Seqnos.widen(wire, theirs[origin]));
