@@ -23,6 +23,17 @@ public final class NetNamespace {
         this.name = name;
     }
 
+    /**
+     * A namespace another process of this test made (for a child JVM or a tool pointed at it); only
+     * {@code csx-} names, so nothing else can be entered by mistake. Deleting it stays with its maker.
+     */
+    public static NetNamespace existing(String name) {
+        if (!name.startsWith("csx-") || name.contains("/")) {
+            throw new IllegalArgumentException("not a Consort test namespace: " + name);
+        }
+        return new NetNamespace(name);
+    }
+
     public String name() {
         return name;
     }
