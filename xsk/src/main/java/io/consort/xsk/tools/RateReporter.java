@@ -11,7 +11,8 @@ final class RateReporter {
     private final PrintStream out;
     private final long startNanos;
     private final long warmupEndNanos;
-    private final long endNanos;
+    private final long measureNanos;
+    private long endNanos = Long.MAX_VALUE;
     private long lastNanos;
     private long lastPackets;
     private long lastBytes;
@@ -29,7 +30,18 @@ final class RateReporter {
         this.startNanos = System.nanoTime();
         this.lastNanos = startNanos;
         this.warmupEndNanos = startNanos + warmupSeconds * 1_000_000_000L;
-        this.endNanos = seconds <= 0 ? Long.MAX_VALUE : warmupEndNanos + seconds * 1_000_000_000L;
+        this.measureNanos = seconds <= 0 ? Long.MAX_VALUE : seconds * 1_000_000_000L;
+        if (warmupSeconds <= 0) {
+            markWarm(startNanos);
+        }
+    }
+
+    /** Measurement starts now: counts so far are warm-up, the measured time runs from here. */
+    private void markWarm(long now) {
+        warmupPackets = packets;
+        warmupBytes = bytes;
+        warmupEndAt = now;
+        endNanos = measureNanos == Long.MAX_VALUE ? Long.MAX_VALUE : now + measureNanos;
     }
 
     void add(long packetCount, long byteCount) {
@@ -50,13 +62,11 @@ final class RateReporter {
     /** Prints the per-second line when a second passed; false once the measurement time is over. */
     boolean tick() {
         long now = System.nanoTime();
+        if (warmupPackets < 0 && now >= warmupEndNanos) {
+            markWarm(now);
+        }
         if (now - lastNanos < 1_000_000_000L) {
             return now < endNanos;
-        }
-        if (warmupPackets < 0 && now >= warmupEndNanos) {
-            warmupPackets = packets;
-            warmupBytes = bytes;
-            warmupEndAt = now;
         }
         double seconds = (now - lastNanos) / 1e9;
         out.printf("[%s] %.3f Mpps %.3f Gb/s total %d %s%n", tool, (packets - lastPackets) / seconds / 1e6,
