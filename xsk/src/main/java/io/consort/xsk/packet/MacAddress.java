@@ -1,5 +1,8 @@
 package io.consort.xsk.packet;
 
+import java.net.NetworkInterface;
+import java.net.SocketException;
+
 /**
  * Ethernet MAC addresses held in the low 48 bits of a {@code long}, first octet most significant, so that they
  * can be compared and stored without objects.
@@ -12,6 +15,28 @@ public final class MacAddress {
     public static final long IPV4_MULTICAST_PREFIX = 0x0100_5E00_0000L;
 
     private MacAddress() {
+    }
+
+    /**
+     * The MAC of the interface {@code name} as the calling thread's network namespace sees it (looked up with
+     * an ioctl on a socket, so a thread that entered another namespace gets that namespace's interface).
+     */
+    public static long ofInterface(String name) {
+        try {
+            NetworkInterface nic = NetworkInterface.getByName(name);
+            byte[] mac = nic == null ? null : nic.getHardwareAddress();
+            if (mac == null || mac.length != 6) {
+                throw new IllegalArgumentException("interface " + name
+                    + " has no Ethernet address in this network namespace (see `ip link`)");
+            }
+            long value = 0;
+            for (byte b : mac) {
+                value = value << 8 | (b & 0xFF);
+            }
+            return value;
+        } catch (SocketException e) {
+            throw new IllegalArgumentException("cannot read the address of " + name + ": " + e.getMessage(), e);
+        }
     }
 
     /** Parses {@code aa:bb:cc:dd:ee:ff} (or with dashes). */

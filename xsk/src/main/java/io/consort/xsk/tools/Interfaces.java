@@ -3,8 +3,6 @@ package io.consort.xsk.tools;
 import io.consort.xsk.packet.KernelNeighbours;
 import io.consort.xsk.packet.MacAddress;
 import java.io.IOException;
-import java.net.NetworkInterface;
-import java.net.SocketException;
 
 /** MAC addresses of local interfaces and of neighbours, as the tools' address options need them. */
 final class Interfaces {
@@ -13,20 +11,7 @@ final class Interfaces {
 
     /** The MAC of {@code name} in the calling thread's network namespace. */
     static long macOf(String name) {
-        try {
-            NetworkInterface nic = NetworkInterface.getByName(name);
-            byte[] mac = nic == null ? null : nic.getHardwareAddress();
-            if (mac == null || mac.length != 6) {
-                throw new IllegalArgumentException("interface " + name + " has no Ethernet address here (see `ip link`)");
-            }
-            long value = 0;
-            for (byte b : mac) {
-                value = value << 8 | (b & 0xFF);
-            }
-            return value;
-        } catch (SocketException e) {
-            throw new IllegalArgumentException("cannot read the address of " + name + ": " + e.getMessage(), e);
-        }
+        return MacAddress.ofInterface(name);
     }
 
     /** {@code --<option>} as a MAC, else the kernel's neighbour entry for {@code ip} on {@code device}. */

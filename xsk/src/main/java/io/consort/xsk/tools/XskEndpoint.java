@@ -22,7 +22,7 @@ final class XskEndpoint implements AutoCloseable {
         "  --queues N         sockets on queues 0..N-1, one thread serving them all (default 1)",
         "  --xdp-mode M       skb (generic, default) or native",
         "  --frames N         UMEM frames of 2048 bytes (default 16384)",
-        "  --ring N           rx/tx/fill/completion ring size (default 4096)");
+        "  --ring N           rx and tx ring size; fill and completion rings get twice as many (default 4096)");
     static final Set<String> OPTIONS = Set.of("interface", "queues", "xdp-mode", "frames", "ring");
 
     final Umem umem;
@@ -49,7 +49,9 @@ final class XskEndpoint implements AutoCloseable {
         int receive = Math.max(1, Math.min(frames - 2 * control, receiveFrames));
         FramePoolConfig pool = new FramePoolConfig().frameSize(2048).frameCount(frames).headroom(128)
             .controlLimit(control).receiveLimit(receive).sendLimit(frames - receive - control);
-        umem = Umem.allocate(new UmemConfig().framePool(pool).fillRingSize(ring).completionRingSize(ring));
+        // Copy mode completes a send only once the receiver consumed the copy, so frames linger on the
+        // completion side: twice the rx/tx size kept an echo server's fill ring from running dry.
+        umem = Umem.allocate(new UmemConfig().framePool(pool).fillRingSize(2 * ring).completionRingSize(2 * ring));
         sockets = new XskSocket[queues];
         XdpSteering attached = null;
         try {

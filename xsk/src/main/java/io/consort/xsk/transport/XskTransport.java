@@ -10,6 +10,7 @@ import io.consort.xsk.Umem;
 import io.consort.xsk.UmemConfig;
 import io.consort.xsk.XskSocket;
 import io.consort.xsk.XskSocketConfig;
+import io.consort.xsk.XskStatistics;
 import io.consort.xsk.bpf.XdpSteering;
 import io.consort.xsk.packet.EthernetFlyweight;
 import io.consort.xsk.packet.Ipv4Address;
@@ -19,7 +20,6 @@ import io.consort.xsk.packet.ParseResult;
 import io.consort.xsk.packet.UdpFrameParser;
 import io.consort.xsk.packet.UdpFrameWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 
@@ -89,7 +89,7 @@ public final class XskTransport implements Transport {
         }
         int localIp = memberIps[localRank];
         int localPort = memberPorts[localRank];
-        long localMac = config.localMac() >= 0 ? config.localMac() : interfaceMac(config.interfaceName());
+        long localMac = config.localMac() >= 0 ? config.localMac() : MacAddress.ofInterface(config.interfaceName());
         // The kernel puts 256 bytes (XDP_PACKET_HEADROOM) in front of received data; VLAN tags take 4 more.
         int fits = pool.frameSize() - 256 - UdpFrameWriter.HEADERS_LENGTH - EthernetFlyweight.VLAN_TAG_LENGTH;
         this.maxPacketLength = Math.min(config.maxPacketLength(), fits);
@@ -137,24 +137,6 @@ public final class XskTransport implements Transport {
     /** A factory for {@link io.consort.layers.runtime.MemberConfig}-style wiring. */
     public static TransportFactory factory(XskTransportConfig config) {
         return (pool, counters) -> new XskTransport(config, pool, counters);
-    }
-
-    private static long interfaceMac(String name) {
-        try {
-            java.net.NetworkInterface nic = java.net.NetworkInterface.getByName(name);
-            byte[] mac = nic == null ? null : nic.getHardwareAddress();
-            if (mac == null || mac.length != 6) {
-                throw new IllegalArgumentException("interface " + name
-                    + " has no Ethernet address in this network namespace (see `ip link`)");
-            }
-            long value = 0;
-            for (byte b : mac) {
-                value = value << 8 | (b & 0xFF);
-            }
-            return value;
-        } catch (java.net.SocketException e) {
-            throw new UncheckedIOException("reading the address of " + name, e);
-        }
     }
 
     private void resolveMembers(XskTransportConfig config) {
@@ -301,7 +283,7 @@ public final class XskTransport implements Transport {
 
     /** Kernel statistics and Java-side socket counters, for tools and failure messages. */
     public String describe() {
-        return socket.statistics(new io.consort.xsk.XskStatistics()) + " " + socket.counters();
+        return socket.statistics(new XskStatistics()) + " " + socket.counters();
     }
 
     private void checkOpen() {
