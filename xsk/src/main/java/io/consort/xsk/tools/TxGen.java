@@ -7,6 +7,7 @@ import io.consort.xsk.packet.Ipv4Address;
 import io.consort.xsk.packet.MacAddress;
 import io.consort.xsk.packet.UdpFrameWriter;
 import java.net.InetSocketAddress;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -86,7 +87,7 @@ final class TxGen {
                              RateReporter reporter) {
         int[] offsets = new int[batch];
         int[] lengths = new int[batch];
-        java.util.Arrays.fill(lengths, size);
+        Arrays.fill(lengths, size);
         long start = System.nanoTime();
         long queued = 0;
         long completed = 0;
