@@ -18,11 +18,15 @@ import org.agrona.concurrent.status.AtomicCounter;
  *
  * <pre>
  * DATA:  kind(1)=PT2PT_DATA  seqno(4)
- * ACK:   kind(1)=PT2PT_ACK   next expected seqno(4)
+ * ACK:   kind(1)=PT2PT_ACK   next expected seqno(4), then a body: received-early bitmap(8)
  * </pre>
+ *
+ * <p>The bitmap's bit i says that message {@code next expected + 1 + i} has arrived, so a retransmission resends
+ * only what is missing instead of the whole window.
  */
 public final class Pt2pt extends Layer {
     static final int HEADER_LENGTH = 5;
+    static final int SACK_BITS = 64;
     /** Retransmission backs off, doubling while no acknowledgement comes, up to this many ticks apart. */
     static final int MAX_BACKOFF_TICKS = 64;
 
@@ -34,6 +38,7 @@ public final class Pt2pt extends Layer {
     private long[] unackedBase;
     private int[] ticksWithoutProgress;
     private int[] backoffTicks;
+    private long[] peerHas;
     private Iovec[][] retained;
     private int[][] retainedHeaders;
 
@@ -98,6 +103,7 @@ public final class Pt2pt extends Layer {
         unackedBase = new long[members];
         ticksWithoutProgress = new int[members];
         backoffTicks = new int[members];
+        peerHas = new long[members];
         java.util.Arrays.fill(backoffTicks, retransmitTicks);
         retained = new Iovec[members][window];
         retainedHeaders = new int[members][window];
@@ -249,6 +255,10 @@ public final class Pt2pt extends Layer {
         acksReceived.incrementRelease();
         int peer = event.peer;
         long acked = Math.min(nextSeqno[peer], Seqnos.widen(wire, unackedBase[peer]));
+        int bits = event.payload.pull(8);
+        if (acked >= unackedBase[peer]) {
+            peerHas[peer] = bits < 0 ? 0 : event.payload.buffer().getLong(bits, WireIds.ORDER);
+        }
         if (acked > unackedBase[peer]) {
             while (unackedBase[peer] < acked) {
                 retained[peer][(int) (unackedBase[peer] & (window - 1))].clear();
@@ -266,14 +276,22 @@ public final class Pt2pt extends Layer {
     }
 
     private void sendAck(int peer) {
-        Event ack = ctx.newControlMessage(Event.SEND, peer, 0);
+        Event ack = ctx.newControlMessage(Event.SEND, peer, 8);
         if (ack == null) {
             noEvent.incrementRelease();
             return;
         }
+        UnsafeBuffer buffer = ack.payload.buffer();
+        long early = 0;
+        Event[] waiting = this.early[peer];
+        for (int i = 0; i < SACK_BITS && i + 1 < window; i++) {
+            if (waiting[(int) ((expected[peer] + 1 + i) & (window - 1))] != null) {
+                early |= 1L << i;
+            }
+        }
+        buffer.putLong(ack.payload.index(0), early, WireIds.ORDER);
         ack.headers = ctx.headerBit();
         int at = ack.payload.push(HEADER_LENGTH);
-        UnsafeBuffer buffer = ack.payload.buffer();
         buffer.putByte(at, WireIds.PT2PT_ACK);
         buffer.putInt(at + 1, Seqnos.toWire(expected[peer]), WireIds.ORDER);
         ackDue[peer] = false;
@@ -300,8 +318,17 @@ public final class Pt2pt extends Layer {
         }
     }
 
+    /** Resends the oldest unacknowledged message and whatever the peer's last ack did not list as arrived. */
     private void retransmit(int peer) {
-        for (long seqno = unackedBase[peer]; seqno < nextSeqno[peer]; seqno++) {
+        long base = unackedBase[peer];
+        for (long seqno = base; seqno < nextSeqno[peer]; seqno++) {
+            long offset = seqno - base - 1;
+            if (offset >= SACK_BITS) {
+                return;
+            }
+            if (offset >= 0 && (peerHas[peer] & (1L << offset)) != 0) {
+                continue;
+            }
             Event copy = ctx.acquire();
             if (copy == null) {
                 noEvent.incrementRelease();

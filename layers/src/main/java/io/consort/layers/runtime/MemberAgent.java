@@ -86,9 +86,12 @@ public final class MemberAgent implements Agent, ControlledMessageHandler, Deadl
         return work;
     }
 
-    /** The wheel advances one tick per poll; catch up when the clock jumped (the simulator jumps it). */
+    /**
+     * Fires every due timer. The wheel looks at one tick per poll and moves on only once that tick is over, so
+     * poll once for the current tick, then again for each tick the clock has left behind (the simulator jumps).
+     */
     private int pollTimers() {
-        int expired = 0;
+        int expired = timers.poll(now, this, Integer.MAX_VALUE);
         for (int i = 0; i < MAX_TIMER_CATCH_UP && now >= timers.currentTickTime(); i++) {
             expired += timers.poll(now, this, Integer.MAX_VALUE);
         }
