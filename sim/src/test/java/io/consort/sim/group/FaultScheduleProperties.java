@@ -12,7 +12,7 @@ import net.jqwik.api.constraints.LongRange;
 /** Partitions that heal lose nothing; a crash never makes a survivor deliver wrongly, nor stop among survivors. */
 class FaultScheduleProperties {
 
-    @Property(tries = 15)
+    @Property(tries = 30)
     void partitionsThatHealLoseNothing(@ForAll long seed, @ForAll @IntRange(min = 2, max = 6) int members,
                                        @ForAll @DoubleRange(min = 0, max = 0.1) double loss,
                                        @ForAll @LongRange(min = 1, max = 50) long partitionAtMillis,
@@ -27,7 +27,7 @@ class FaultScheduleProperties {
         }
     }
 
-    @Property(tries = 15)
+    @Property(tries = 30)
     void survivorsOfACrashStaySafeAndLive(@ForAll long seed, @ForAll @IntRange(min = 2, max = 6) int members,
                                           @ForAll @DoubleRange(min = 0, max = 0.2) double loss,
                                           @ForAll @LongRange(min = 0, max = 20) long crashAtMillis) {

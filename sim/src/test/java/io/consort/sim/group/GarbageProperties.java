@@ -21,7 +21,7 @@ import net.jqwik.api.constraints.IntRange;
  */
 class GarbageProperties {
 
-    @Property(tries = 12)
+    @Property(tries = 30)
     void garbageIsDroppedAndNothingIsLost(@ForAll long seed, @ForAll @IntRange(min = 2, max = 5) int members,
                                           @ForAll @IntRange(min = 50, max = 2000) int packets) {
         LinkConfig link = new LinkConfig().loss(0.05).duplicate(0.05).delay(10_000, 50_000);

@@ -1,6 +1,8 @@
 package io.consort.sim.group;
 
 import io.consort.sim.net.LinkConfig;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -15,7 +17,7 @@ import net.jqwik.api.constraints.IntRange;
  */
 class ReliableDeliveryProperties {
 
-    @Property(tries = 40)
+    @Property(tries = 100)
     void smallMessagesOverFaultyLinks(@ForAll long seed, @ForAll @IntRange(min = 1, max = 8) int members,
                                       @ForAll("faultyLinks") LinkConfig link,
                                       @ForAll @IntRange(min = 1, max = 3000) int maxLength) {
@@ -24,12 +26,18 @@ class ReliableDeliveryProperties {
         }
     }
 
-    @Property(tries = 6)
+    @Property(tries = 10)
     void largeMessagesOverFaultyLinks(@ForAll long seed, @ForAll @IntRange(min = 1, max = 4) int members,
                                       @ForAll("faultyLinks") LinkConfig link,
                                       @ForAll @IntRange(min = 64 * 1024, max = 4 * 1024 * 1024) int maxLength) {
         try (GroupRun run = new GroupRun(seed, members, link, 1, maxLength, 3, 1, 256)) {
             run.assertComplete(run.runToCompletion(600 * GroupRun.SECOND));
+            long reassembled = 0;
+            for (int rank = 0; rank < members; rank++) {
+                reassembled += run.group.member(rank).counters().value("frag messages reassembled");
+            }
+            long fragmentedAtAll = reassembled;
+            assertTrue(fragmentedAtAll > 0, () -> "seed " + seed + ": no message was large enough to fragment");
         }
     }
 

@@ -18,7 +18,7 @@ import net.jqwik.api.constraints.IntRange;
  */
 class SlowReceiverProperties {
 
-    @Property(tries = 10)
+    @Property(tries = 20)
     void memoryStaysBoundedAndNothingIsLost(@ForAll long seed, @ForAll @IntRange(min = 2, max = 5) int members,
                                             @ForAll @IntRange(min = 2, max = 50) int slowness,
                                             @ForAll @IntRange(min = 1, max = 6000) int maxLength) {
