@@ -37,10 +37,9 @@ public final class Mnak extends Layer {
     private Iovec[] retained;
     private int[] retainedHeaders;
 
-    private long[] expected;
+    private ReceiveWindow[] received;
     private long[] highestKnown;
     private long[] expectedAtLastTick;
-    private Event[][] early;
 
     private AtomicCounter castsSent;
     private AtomicCounter castsDelivered;
@@ -97,10 +96,12 @@ public final class Mnak extends Layer {
         for (int i = 0; i < window; i++) {
             retained[i] = new Iovec(context.frames());
         }
-        expected = new long[members];
+        received = new ReceiveWindow[members];
+        for (int origin = 0; origin < members; origin++) {
+            received[origin] = new ReceiveWindow(window);
+        }
         highestKnown = new long[members];
         expectedAtLastTick = new long[members];
-        early = new Event[members][window];
         castsSent = context.counter("casts sent");
         castsDelivered = context.counter("casts delivered");
         duplicates = context.counter("dropped duplicate");
@@ -204,41 +205,20 @@ public final class Mnak extends Layer {
             return;
         }
         int origin = event.peer;
-        long seqno = Seqnos.widen(event.payload.buffer().getInt(at, WireIds.ORDER), expected[origin]);
-        if (seqno < expected[origin]) {
-            drop(event, duplicates);
-            return;
-        }
-        if (seqno >= expected[origin] + window) {
-            drop(event, outOfWindow);
+        ReceiveWindow from = received[origin];
+        long seqno = Seqnos.widen(event.payload.buffer().getInt(at, WireIds.ORDER), from.expected());
+        event.seqno = seqno;
+        event.headers &= ~ctx.headerBit();
+        int verdict = from.offer(event, seqno);
+        if (verdict != ReceiveWindow.ACCEPTED) {
+            drop(event, verdict == ReceiveWindow.DUPLICATE ? duplicates : outOfWindow);
             return;
         }
         highestKnown[origin] = Math.max(highestKnown[origin], seqno + 1);
-        event.seqno = seqno;
-        event.headers &= ~ctx.headerBit();
-        if (seqno != expected[origin]) {
-            int slot = (int) (seqno & (window - 1));
-            if (early[origin][slot] != null) {
-                drop(event, duplicates);
-            } else {
-                early[origin][slot] = event;
-            }
-            return;
+        for (Event next = from.poll(); next != null; next = from.poll()) {
+            castsDelivered.incrementRelease();
+            ctx.up(next);
         }
-        deliver(origin, event);
-        Event[] waiting = early[origin];
-        for (int slot = (int) (expected[origin] & (window - 1)); waiting[slot] != null;
-             slot = (int) (expected[origin] & (window - 1))) {
-            Event next = waiting[slot];
-            waiting[slot] = null;
-            deliver(origin, next);
-        }
-    }
-
-    private void deliver(int origin, Event event) {
-        expected[origin]++;
-        castsDelivered.incrementRelease();
-        ctx.up(event);
     }
 
     private void onNak(Event event) {
@@ -286,8 +266,9 @@ public final class Mnak extends Layer {
             if (origin == ctx.rank()) {
                 continue;
             }
-            boolean stalled = expected[origin] < highestKnown[origin] && expected[origin] == expectedAtLastTick[origin];
-            expectedAtLastTick[origin] = expected[origin];
+            long expected = received[origin].expected();
+            boolean stalled = expected < highestKnown[origin] && expected == expectedAtLastTick[origin];
+            expectedAtLastTick[origin] = expected;
             if (stalled) {
                 sendNak(origin);
             }
@@ -302,16 +283,17 @@ public final class Mnak extends Layer {
         }
         UnsafeBuffer buffer = nak.payload.buffer();
         int at = nak.payload.index(0);
-        long end = Math.min(highestKnown[origin], expected[origin] + window);
+        ReceiveWindow arrived = received[origin];
+        long end = Math.min(highestKnown[origin], arrived.expected() + window);
         int runs = 0;
-        long seqno = expected[origin];
+        long seqno = arrived.expected();
         while (seqno < end && runs < MAX_NAK_RUNS) {
-            if (early[origin][(int) (seqno & (window - 1))] != null) {
+            if (arrived.holds(seqno)) {
                 seqno++;
                 continue;
             }
             long from = seqno;
-            while (seqno < end && seqno - from < 0xFFFF && early[origin][(int) (seqno & (window - 1))] == null) {
+            while (seqno < end && seqno - from < 0xFFFF && !arrived.holds(seqno)) {
                 seqno++;
             }
             int run = at + 2 + runs * NAK_RUN_LENGTH;
@@ -337,21 +319,16 @@ public final class Mnak extends Layer {
         for (Iovec iovec : retained) {
             iovec.clear();
         }
-        for (Event[] waiting : early) {
-            for (int slot = 0; slot < waiting.length; slot++) {
-                if (waiting[slot] != null) {
-                    ctx.release(waiting[slot]);
-                    waiting[slot] = null;
-                }
-            }
+        for (ReceiveWindow window : received) {
+            window.clear(ctx);
         }
     }
 
     @Override
     public String dump() {
         StringBuilder out = new StringBuilder("mnak next=").append(nextSeqno).append(" unstable=").append(unstableBase);
-        for (int origin = 0; origin < expected.length; origin++) {
-            out.append(" [").append(origin).append(": expected=").append(expected[origin]).append(" known=")
+        for (int origin = 0; origin < received.length; origin++) {
+            out.append(" [").append(origin).append(": expected=").append(received[origin].expected()).append(" known=")
                 .append(highestKnown[origin]).append(']');
         }
         return out.toString();

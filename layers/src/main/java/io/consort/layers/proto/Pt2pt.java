@@ -42,10 +42,9 @@ public final class Pt2pt extends Layer {
     private Iovec[][] retained;
     private int[][] retainedHeaders;
 
-    private long[] expected;
+    private ReceiveWindow[] received;
     private int[] receivedSinceAck;
     private boolean[] ackDue;
-    private Event[][] early;
 
     private AtomicCounter sendsSent;
     private AtomicCounter sendsDelivered;
@@ -112,10 +111,12 @@ public final class Pt2pt extends Layer {
                 retained[peer][i] = new Iovec(context.frames());
             }
         }
-        expected = new long[members];
+        received = new ReceiveWindow[members];
+        for (int peer = 0; peer < members; peer++) {
+            received[peer] = new ReceiveWindow(window);
+        }
         receivedSinceAck = new int[members];
         ackDue = new boolean[members];
-        early = new Event[members][window];
         sendsSent = context.counter("sends sent");
         sendsDelivered = context.counter("sends delivered");
         duplicates = context.counter("dropped duplicate");
@@ -210,45 +211,24 @@ public final class Pt2pt extends Layer {
 
     private void onData(Event event, int wire) {
         int peer = event.peer;
-        long seqno = Seqnos.widen(wire, expected[peer]);
+        ReceiveWindow from = received[peer];
+        long seqno = Seqnos.widen(wire, from.expected());
         ackDue[peer] = true;
-        if (seqno < expected[peer]) {
-            drop(event, duplicates);
-            return;
-        }
-        if (seqno >= expected[peer] + window) {
-            drop(event, outOfWindow);
-            return;
-        }
         event.seqno = seqno;
         event.headers &= ~ctx.headerBit();
-        if (seqno != expected[peer]) {
-            int slot = (int) (seqno & (window - 1));
-            if (early[peer][slot] != null) {
-                drop(event, duplicates);
-            } else {
-                early[peer][slot] = event;
-            }
+        int verdict = from.offer(event, seqno);
+        if (verdict != ReceiveWindow.ACCEPTED) {
+            drop(event, verdict == ReceiveWindow.DUPLICATE ? duplicates : outOfWindow);
             return;
         }
-        deliver(peer, event);
-        Event[] waiting = early[peer];
-        for (int slot = (int) (expected[peer] & (window - 1)); waiting[slot] != null;
-             slot = (int) (expected[peer] & (window - 1))) {
-            Event next = waiting[slot];
-            waiting[slot] = null;
-            deliver(peer, next);
+        for (Event next = from.poll(); next != null; next = from.poll()) {
+            receivedSinceAck[peer]++;
+            sendsDelivered.incrementRelease();
+            ctx.up(next);
         }
         if (receivedSinceAck[peer] >= window / 4) {
             sendAck(peer);
         }
-    }
-
-    private void deliver(int peer, Event event) {
-        expected[peer]++;
-        receivedSinceAck[peer]++;
-        sendsDelivered.incrementRelease();
-        ctx.up(event);
     }
 
     private void onAck(Event event, int wire) {
@@ -282,10 +262,10 @@ public final class Pt2pt extends Layer {
             return;
         }
         UnsafeBuffer buffer = ack.payload.buffer();
+        ReceiveWindow from = received[peer];
         long early = 0;
-        Event[] waiting = this.early[peer];
-        for (int i = 0; i < SACK_BITS && i + 1 < window; i++) {
-            if (waiting[(int) ((expected[peer] + 1 + i) & (window - 1))] != null) {
+        for (int i = 0; i < SACK_BITS; i++) {
+            if (from.holds(from.expected() + 1 + i)) {
                 early |= 1L << i;
             }
         }
@@ -293,7 +273,7 @@ public final class Pt2pt extends Layer {
         ack.headers = ctx.headerBit();
         int at = ack.payload.push(HEADER_LENGTH);
         buffer.putByte(at, WireIds.PT2PT_ACK);
-        buffer.putInt(at + 1, Seqnos.toWire(expected[peer]), WireIds.ORDER);
+        buffer.putInt(at + 1, Seqnos.toWire(from.expected()), WireIds.ORDER);
         ackDue[peer] = false;
         receivedSinceAck[peer] = 0;
         acksSent.incrementRelease();
@@ -357,22 +337,17 @@ public final class Pt2pt extends Layer {
                 iovec.clear();
             }
         }
-        for (Event[] waiting : early) {
-            for (int slot = 0; slot < waiting.length; slot++) {
-                if (waiting[slot] != null) {
-                    ctx.release(waiting[slot]);
-                    waiting[slot] = null;
-                }
-            }
+        for (ReceiveWindow window : received) {
+            window.clear(ctx);
         }
     }
 
     @Override
     public String dump() {
         StringBuilder out = new StringBuilder("pt2pt");
-        for (int peer = 0; peer < expected.length; peer++) {
+        for (int peer = 0; peer < received.length; peer++) {
             out.append(" [").append(peer).append(": next=").append(nextSeqno[peer]).append(" unacked=")
-                .append(unackedBase[peer]).append(" expected=").append(expected[peer]).append(']');
+                .append(unackedBase[peer]).append(" expected=").append(received[peer].expected()).append(']');
         }
         return out.toString();
     }
