@@ -28,6 +28,9 @@ public final class Umem implements AutoCloseable {
     private final List<XskSocket> sockets = new ArrayList<>();
     private long handle;
     private boolean closed;
+    /** Interface and queue of the first socket bound, whose fd libxdp uses as every later socket's peer. */
+    private int firstIfindex = -1;
+    private int firstQueue = -1;
 
     private Umem(FramePool pool, boolean ownsPool, UmemConfig config, long handle) {
         this.pool = pool;
@@ -129,7 +132,31 @@ public final class Umem implements AutoCloseable {
     }
 
     void socketOpened(XskSocket socket) {
+        if (firstIfindex < 0) {
+            firstIfindex = socket.interfaceIndex();
+            firstQueue = socket.queue();
+        }
         sockets.add(socket);
+    }
+
+    /**
+     * Whether one more socket may bind to {@code (ifindex, queue)}: always when no open socket of this UMEM is
+     * there (it gets its own fill/completion pair), otherwise only on the first socket's interface and queue.
+     */
+    boolean canShareQueue(int ifindex, int queue) {
+        if (firstIfindex < 0 || (ifindex == firstIfindex && queue == firstQueue)) {
+            return true;
+        }
+        for (XskSocket socket : sockets) {
+            if (socket.interfaceIndex() == ifindex && socket.queue() == queue) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    String firstBinding() {
+        return "interface index " + firstIfindex + " queue " + firstQueue;
     }
 
     void socketClosed(XskSocket socket, FrameRings pair) {

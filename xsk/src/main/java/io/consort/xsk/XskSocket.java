@@ -24,6 +24,7 @@ import io.consort.xsk.ring.TxRing;
  */
 public final class XskSocket implements AutoCloseable {
     private static final int POLLIN = 1;
+    private static final long BUSY_RETRY_NANOS = 1_000_000_000L;
 
     private final Umem umem;
     private final FramePool pool;
@@ -61,17 +62,38 @@ public final class XskSocket implements AutoCloseable {
     public static XskSocket open(Umem umem, XskSocketConfig config) {
         XskLibrary.ensureLoaded();
         String name = config.interfaceName();
-        Errno.check(XskNative.interfaceIndex(name), "looking up interface " + name,
+        int ifindex = Errno.check(XskNative.interfaceIndex(name), "looking up interface " + name,
             "there is no interface " + name + " in this network namespace (see `ip link`)");
         int queues = Errno.check(XskNative.queueCount(name), "reading the queue count of " + name);
         if (config.queue() >= queues) {
             throw new IllegalArgumentException("interface " + name + " has no queue " + config.queue() + " (it has "
                 + queues + " rx queue" + (queues == 1 ? "" : "s") + "; add more with ethtool -L " + name + ")");
         }
+        if (!umem.canShareQueue(ifindex, config.queue())) {
+            // libxdp binds every later socket with the UMEM's own (first) socket as XDP_SHARED_UMEM peer; the
+            // kernel only lets a socket share a fill/completion pair with a peer on the same queue, and
+            // refuses (EINVAL) a second socket on any other queue.
+            throw new IllegalArgumentException("queue " + config.queue() + " of " + name + " already has a socket of this"
+                + " UMEM, and libxdp can only add further sockets on the queue of the UMEM's first socket ("
+                + umem.firstBinding() + "): use one socket per queue here, or another Umem");
+        }
         long[] rings = new long[4 * XskNative.RING_LONGS];
         int[] info = new int[4];
         long handle = XskNative.socketCreate(umem.handle(), name, config.queue(), config.rxRingSize(),
             config.txRingSize(), config.bindFlags(), rings, info);
+        // A socket just closed on this queue keeps it busy until the kernel releases its buffer pool, which it
+        // does asynchronously (after an RCU grace period, from a work queue): ~10-20 ms here. Wait that out.
+        long busyDeadline = System.nanoTime() + BUSY_RETRY_NANOS;
+        while (handle == -Errno.EBUSY && System.nanoTime() < busyDeadline) {
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            handle = XskNative.socketCreate(umem.handle(), name, config.queue(), config.rxRingSize(),
+                config.txRingSize(), config.bindFlags(), rings, info);
+        }
         if (handle < 0) {
             throw Errno.failure((int) -handle, "binding an AF_XDP socket to " + name + " queue " + config.queue()
                 + " in " + config.bindMode() + " mode", bindHint((int) -handle, config));
@@ -89,7 +111,8 @@ public final class XskSocket implements AutoCloseable {
         }
         if (errno == Errno.EBUSY) {
             return "queue " + config.queue() + " of " + config.interfaceName()
-                + " already has an AF_XDP socket bound with another UMEM; close it or share its Umem";
+                + " already has an AF_XDP socket bound with another UMEM (still busy after 1 s); close it or share"
+                + " its Umem";
         }
         if (errno == Errno.EINVAL) {
             return "check that ring sizes are powers of two and that the UMEM frames fit the interface MTU";
