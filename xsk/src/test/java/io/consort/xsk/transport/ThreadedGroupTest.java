@@ -17,6 +17,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.DatagramChannel;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.SystemNanoClock;
@@ -45,6 +46,7 @@ class ThreadedGroupTest {
         Member[] members = new Member[MEMBERS];
         AgentRunner[] runners = new AgentRunner[MEMBERS];
         Thread[] applications = new Thread[MEMBERS];
+        AtomicReference<Throwable> dutyCycleError = new AtomicReference<>();
         for (int rank = 0; rank < MEMBERS; rank++) {
             members[rank] = Member.create(new View(9, rank, MEMBERS), new MemberConfig().maxMessageLength(4000),
                 StackDescription.parse("reliable-fifo").layers(),
@@ -53,7 +55,7 @@ class ThreadedGroupTest {
         }
         try {
             for (int rank = 0; rank < MEMBERS; rank++) {
-                runners[rank] = new AgentRunner(new BackoffIdleStrategy(), Throwable::printStackTrace, null,
+                runners[rank] = new AgentRunner(new BackoffIdleStrategy(), error -> dutyCycleError.compareAndSet(null, error), null,
                     members[rank].agent());
                 AgentRunner.startOnThread(runners[rank]);
                 Member member = members[rank];
@@ -65,7 +67,8 @@ class ThreadedGroupTest {
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             while (!allDelivered(members) && System.nanoTime() < deadline) {
-                Thread.sleep(10);
+                Thread.onSpinWait();
+                Thread.yield();
             }
         } finally {
             for (AgentRunner runner : runners) {
@@ -74,6 +77,7 @@ class ThreadedGroupTest {
                 }
             }
         }
+        assertNull(dutyCycleError.get(), "a duty cycle threw");
         assertNull(checker.firstViolation());
         for (int receiver = 0; receiver < MEMBERS; receiver++) {
             for (int origin = 0; origin < MEMBERS; origin++) {
