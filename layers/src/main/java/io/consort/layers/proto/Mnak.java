@@ -1,6 +1,5 @@
 package io.consort.layers.proto;
 
-import io.consort.iovec.Iovec;
 import io.consort.layers.runtime.Event;
 import io.consort.layers.runtime.Layer;
 import io.consort.layers.runtime.LayerContext;
@@ -32,10 +31,7 @@ public final class Mnak extends Layer {
     private final int window;
     private final long nakIntervalNanos;
 
-    private long nextSeqno;
-    private long unstableBase;
-    private Iovec[] retained;
-    private int[] retainedHeaders;
+    private RetransmitWindow sent;
 
     private ReceiveWindow[] received;
     private long[] highestKnown;
@@ -91,15 +87,8 @@ public final class Mnak extends Layer {
     public void init(LayerContext context) {
         super.init(context);
         int members = context.groupSize();
-        retained = new Iovec[window];
-        retainedHeaders = new int[window];
-        for (int i = 0; i < window; i++) {
-            retained[i] = new Iovec(context.frames());
-        }
-        received = new ReceiveWindow[members];
-        for (int origin = 0; origin < members; origin++) {
-            received[origin] = new ReceiveWindow(window);
-        }
+        sent = new RetransmitWindow(window, context.frames());
+        received = ReceiveWindow.perMember(members, window);
         highestKnown = new long[members];
         expectedAtLastTick = new long[members];
         castsSent = context.counter("casts sent");
@@ -139,18 +128,10 @@ public final class Mnak extends Layer {
             ctx.down(event);
             return;
         }
-        long seqno = nextSeqno;
-        if (seqno - unstableBase >= window) {
-            throw new IllegalStateException("mnak window of " + window + " overrun: the flow layer above must keep"
-                + " at most " + window + " casts unstable (set its cast window to at most the mnak window)");
-        }
-        nextSeqno++;
-        int slot = (int) (seqno & (window - 1));
-        retained[slot].appendAll(event.payload);
-        retainedHeaders[slot] = event.headers;
+        long seqno = sent.retain(event);
         castsSent.incrementRelease();
         if (ctx.groupSize() > 1) {
-            transmit(slot, seqno, event.peer);
+            transmit(seqno, event.peer);
         }
         event.peer = ctx.rank();
         event.seqno = seqno;
@@ -158,8 +139,8 @@ public final class Mnak extends Layer {
         ctx.up(event);
     }
 
-    /** Sends the retained cast in {@code slot} to {@code destination}; false if no event was free. */
-    private boolean transmit(int slot, long seqno, int destination) {
+    /** Sends the retained cast {@code seqno} to {@code destination}; false if no event was free. */
+    private boolean transmit(long seqno, int destination) {
         Event copy = ctx.acquire();
         if (copy == null) {
             noEvent.incrementRelease();
@@ -167,8 +148,8 @@ public final class Mnak extends Layer {
         }
         copy.type = Event.CAST;
         copy.peer = destination;
-        copy.payload.appendAll(retained[slot]);
-        copy.headers = retainedHeaders[slot] | ctx.headerBit();
+        sent.copyTo(seqno, copy);
+        copy.headers |= ctx.headerBit();
         int at = copy.payload.push(DATA_LENGTH);
         UnsafeBuffer buffer = copy.payload.buffer();
         buffer.putByte(at, WireIds.MNAK_DATA);
@@ -233,10 +214,10 @@ public final class Mnak extends Layer {
                 truncated.incrementRelease();
                 break;
             }
-            long from = Math.max(unstableBase, Seqnos.widen(buffer.getInt(run, WireIds.ORDER), unstableBase));
-            long to = Math.min(nextSeqno, from + (buffer.getShort(run + 4, WireIds.ORDER) & 0xFFFF));
+            long from = Math.max(sent.base(), Seqnos.widen(buffer.getInt(run, WireIds.ORDER), sent.base()));
+            long to = Math.min(sent.next(), from + (buffer.getShort(run + 4, WireIds.ORDER) & 0xFFFF));
             for (long seqno = from; seqno < to; seqno++) {
-                if (!transmit((int) (seqno & (window - 1)), seqno, requester)) {
+                if (!transmit(seqno, requester)) {
                     break;
                 }
                 retransmitted.incrementRelease();
@@ -247,11 +228,7 @@ public final class Mnak extends Layer {
 
     /** Frees casts every member has delivered, and learns of casts this member has not seen yet. */
     private void onStable(Event event) {
-        long stable = Math.min(event.vector[ctx.rank()], nextSeqno);
-        while (unstableBase < stable) {
-            retained[(int) (unstableBase & (window - 1))].clear();
-            unstableBase++;
-        }
+        sent.releaseBelow(event.vector[ctx.rank()]);
         for (int origin = 0; origin < ctx.groupSize(); origin++) {
             if (origin != ctx.rank()) {
                 highestKnown[origin] = Math.max(highestKnown[origin], event.vector2[origin]);
@@ -316,9 +293,7 @@ public final class Mnak extends Layer {
 
     @Override
     public void close() {
-        for (Iovec iovec : retained) {
-            iovec.clear();
-        }
+        sent.clear();
         for (ReceiveWindow window : received) {
             window.clear(ctx);
         }
@@ -326,7 +301,8 @@ public final class Mnak extends Layer {
 
     @Override
     public String dump() {
-        StringBuilder out = new StringBuilder("mnak next=").append(nextSeqno).append(" unstable=").append(unstableBase);
+        StringBuilder out = new StringBuilder("mnak next=").append(sent.next()).append(" unstable=")
+            .append(sent.base());
         for (int origin = 0; origin < received.length; origin++) {
             out.append(" [").append(origin).append(": expected=").append(received[origin].expected()).append(" known=")
                 .append(highestKnown[origin]).append(']');

@@ -1,6 +1,5 @@
 package io.consort.layers.proto;
 
-import io.consort.iovec.Iovec;
 import io.consort.layers.runtime.Event;
 import io.consort.layers.runtime.Layer;
 import io.consort.layers.runtime.LayerContext;
@@ -34,13 +33,10 @@ public final class Pt2pt extends Layer {
     private final long tickNanos;
     private final int retransmitTicks;
 
-    private long[] nextSeqno;
-    private long[] unackedBase;
+    private RetransmitWindow[] sent;
     private int[] ticksWithoutProgress;
     private int[] backoffTicks;
     private long[] peerHas;
-    private Iovec[][] retained;
-    private int[][] retainedHeaders;
 
     private ReceiveWindow[] received;
     private int[] receivedSinceAck;
@@ -98,23 +94,12 @@ public final class Pt2pt extends Layer {
     public void init(LayerContext context) {
         super.init(context);
         int members = context.groupSize();
-        nextSeqno = new long[members];
-        unackedBase = new long[members];
+        sent = RetransmitWindow.perMember(members, window, context.frames());
         ticksWithoutProgress = new int[members];
         backoffTicks = new int[members];
         peerHas = new long[members];
         java.util.Arrays.fill(backoffTicks, retransmitTicks);
-        retained = new Iovec[members][window];
-        retainedHeaders = new int[members][window];
-        for (int peer = 0; peer < members; peer++) {
-            for (int i = 0; i < window; i++) {
-                retained[peer][i] = new Iovec(context.frames());
-            }
-        }
-        received = new ReceiveWindow[members];
-        for (int peer = 0; peer < members; peer++) {
-            received[peer] = new ReceiveWindow(window);
-        }
+        received = ReceiveWindow.perMember(members, window);
         receivedSinceAck = new int[members];
         ackDue = new boolean[members];
         sendsSent = context.counter("sends sent");
@@ -150,31 +135,21 @@ public final class Pt2pt extends Layer {
             return;
         }
         int peer = event.peer;
-        long seqno = nextSeqno[peer];
-        if (seqno - unackedBase[peer] >= window) {
-            throw new IllegalStateException("pt2pt window of " + window + " overrun: the flow layer above must keep"
-                + " at most " + window + " sends unacknowledged per peer");
-        }
-        nextSeqno[peer]++;
         sendsSent.incrementRelease();
         if (peer == ctx.rank()) {
-            unackedBase[peer]++;
-            event.seqno = seqno;
+            event.seqno = sent[peer].skip();
             sendsDelivered.incrementRelease();
             ctx.up(event);
             Event acked = ctx.acquire();
             if (acked != null) {
                 acked.type = Event.ACKED;
                 acked.peer = peer;
-                acked.seqno = unackedBase[peer];
+                acked.seqno = sent[peer].base();
                 ctx.up(acked);
             }
             return;
         }
-        int slot = (int) (seqno & (window - 1));
-        retained[peer][slot].appendAll(event.payload);
-        retainedHeaders[peer][slot] = event.headers;
-        pushData(event, seqno);
+        pushData(event, sent[peer].retain(event));
         ctx.down(event);
     }
 
@@ -234,16 +209,13 @@ public final class Pt2pt extends Layer {
     private void onAck(Event event, int wire) {
         acksReceived.incrementRelease();
         int peer = event.peer;
-        long acked = Math.min(nextSeqno[peer], Seqnos.widen(wire, unackedBase[peer]));
+        RetransmitWindow toPeer = sent[peer];
+        long acked = Math.min(toPeer.next(), Seqnos.widen(wire, toPeer.base()));
         int bits = event.payload.pull(8);
-        if (acked >= unackedBase[peer]) {
+        if (acked >= toPeer.base()) {
             peerHas[peer] = bits < 0 ? 0 : event.payload.buffer().getLong(bits, WireIds.ORDER);
         }
-        if (acked > unackedBase[peer]) {
-            while (unackedBase[peer] < acked) {
-                retained[peer][(int) (unackedBase[peer] & (window - 1))].clear();
-                unackedBase[peer]++;
-            }
+        if (toPeer.releaseBelow(acked)) {
             ticksWithoutProgress[peer] = 0;
             backoffTicks[peer] = retransmitTicks;
             event.payload.clear();
@@ -290,7 +262,7 @@ public final class Pt2pt extends Layer {
             if (ackDue[peer]) {
                 sendAck(peer);
             }
-            if (unackedBase[peer] < nextSeqno[peer] && ++ticksWithoutProgress[peer] >= backoffTicks[peer]) {
+            if (!sent[peer].isEmpty() && ++ticksWithoutProgress[peer] >= backoffTicks[peer]) {
                 ticksWithoutProgress[peer] = 0;
                 backoffTicks[peer] = Math.min(backoffTicks[peer] * 2, MAX_BACKOFF_TICKS);
                 retransmit(peer);
@@ -300,8 +272,9 @@ public final class Pt2pt extends Layer {
 
     /** Resends the oldest unacknowledged message and whatever the peer's last ack did not list as arrived. */
     private void retransmit(int peer) {
-        long base = unackedBase[peer];
-        for (long seqno = base; seqno < nextSeqno[peer]; seqno++) {
+        RetransmitWindow toPeer = sent[peer];
+        long base = toPeer.base();
+        for (long seqno = base; seqno < toPeer.next(); seqno++) {
             long offset = seqno - base - 1;
             if (offset >= SACK_BITS) {
                 return;
@@ -314,11 +287,9 @@ public final class Pt2pt extends Layer {
                 noEvent.incrementRelease();
                 return;
             }
-            int slot = (int) (seqno & (window - 1));
             copy.type = Event.SEND;
             copy.peer = peer;
-            copy.payload.appendAll(retained[peer][slot]);
-            copy.headers = retainedHeaders[peer][slot];
+            toPeer.copyTo(seqno, copy);
             pushData(copy, seqno);
             retransmitted.incrementRelease();
             ctx.down(copy);
@@ -332,10 +303,8 @@ public final class Pt2pt extends Layer {
 
     @Override
     public void close() {
-        for (Iovec[] perPeer : retained) {
-            for (Iovec iovec : perPeer) {
-                iovec.clear();
-            }
+        for (RetransmitWindow window : sent) {
+            window.clear();
         }
         for (ReceiveWindow window : received) {
             window.clear(ctx);
@@ -346,8 +315,8 @@ public final class Pt2pt extends Layer {
     public String dump() {
         StringBuilder out = new StringBuilder("pt2pt");
         for (int peer = 0; peer < received.length; peer++) {
-            out.append(" [").append(peer).append(": next=").append(nextSeqno[peer]).append(" unacked=")
-                .append(unackedBase[peer]).append(" expected=").append(received[peer].expected()).append(']');
+            out.append(" [").append(peer).append(": next=").append(sent[peer].next()).append(" unacked=")
+                .append(sent[peer].base()).append(" expected=").append(received[peer].expected()).append(']');
         }
         return out.toString();
     }

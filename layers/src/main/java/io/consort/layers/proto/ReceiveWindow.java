@@ -22,6 +22,15 @@ final class ReceiveWindow {
         mask = window - 1;
     }
 
+    /** Receive windows, one per member of a group of {@code members}. */
+    static ReceiveWindow[] perMember(int members, int window) {
+        ReceiveWindow[] windows = new ReceiveWindow[members];
+        for (int member = 0; member < members; member++) {
+            windows[member] = new ReceiveWindow(window);
+        }
+        return windows;
+    }
+
     long expected() {
         return expected;
     }
