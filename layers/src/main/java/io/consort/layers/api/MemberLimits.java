@@ -16,7 +16,7 @@ final class MemberLimits {
 
     static void check(Stack stack, MemberConfig config) {
         FramePool frames = stack.frames();
-        int perMessage = framesPerMessage(stack.maxMessageLength(), stack.maxFragmentPayload());
+        int perMessage = stack.framesPerMessage(stack.maxMessageLength());
         int receiveHeld = config.pollLimit();
         int eventsHeld = MemberAgent.EVENT_RESERVE + 1;
         for (int i = 0; i < stack.size(); i++) {
@@ -40,9 +40,5 @@ final class MemberLimits {
             throw new IllegalArgumentException("eventCount " + config.eventCount() + " is below the " + eventsHeld
                 + " events the layers and the send account may hold: raise eventCount to at least " + eventsHeld);
         }
-    }
-
-    static int framesPerMessage(int length, int perFrame) {
-        return Math.max(1, (length + perFrame - 1) / perFrame);
     }
 }

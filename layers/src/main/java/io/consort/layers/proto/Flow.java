@@ -1,5 +1,6 @@
 package io.consort.layers.proto;
 
+import io.consort.iovec.Account;
 import io.consort.layers.runtime.Event;
 import io.consort.layers.runtime.EventQueue;
 import io.consort.layers.runtime.Layer;
@@ -68,7 +69,7 @@ public final class Flow extends Layer {
     @Override
     public void init(LayerContext context) {
         super.init(context);
-        int capacity = context.frames().limit(io.consort.iovec.Account.SEND);
+        int capacity = context.frames().limit(Account.SEND);
         castsWaiting = new EventQueue(capacity);
         sendsSent = new long[context.groupSize()];
         sendsAcked = new long[context.groupSize()];

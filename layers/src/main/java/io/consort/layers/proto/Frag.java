@@ -60,8 +60,7 @@ public final class Frag extends Layer {
     public void init(LayerContext context) {
         super.init(context);
         int members = context.groupSize();
-        framesPerMessage = (context.maxMessageLength() + context.maxFragmentPayload() - 1)
-            / context.maxFragmentPayload();
+        framesPerMessage = context.framesPerMessage(context.maxMessageLength());
         casts = new Iovec[members];
         castLengths = new int[members];
         sends = new Iovec[members];
@@ -79,8 +78,7 @@ public final class Frag extends Layer {
 
     @Override
     public int maxReceiveFramesHeld() {
-        int perMessage = (ctx.maxMessageLength() + ctx.maxFragmentPayload() - 1) / ctx.maxFragmentPayload();
-        return 2 * (ctx.groupSize() - 1) * perMessage;
+        return 2 * (ctx.groupSize() - 1) * framesPerMessage;
     }
 
 

@@ -1,5 +1,6 @@
 package io.consort.layers.runtime;
 
+import io.consort.iovec.Account;
 import io.consort.iovec.FramePool;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
@@ -80,6 +81,11 @@ public final class LayerContext {
         return stack.maxFragmentPayload;
     }
 
+    /** Frames, hence packets, a message of {@code length} bytes takes: at least one. */
+    public int framesPerMessage(int length) {
+        return stack.framesPerMessage(length);
+    }
+
     /** Largest application message the member accepts. */
     public int maxMessageLength() {
         return stack.maxMessageLength;
@@ -101,7 +107,7 @@ public final class LayerContext {
         if (event == null) {
             return null;
         }
-        int frame = stack.frames.acquire(io.consort.iovec.Account.CONTROL);
+        int frame = stack.frames.acquire(Account.CONTROL);
         if (frame == FramePool.NO_FRAME) {
             release(event);
             return null;

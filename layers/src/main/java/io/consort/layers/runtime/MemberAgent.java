@@ -62,7 +62,7 @@ public final class MemberAgent implements Agent, ControlledMessageHandler, Deadl
             timerIds[i] = interval > 0 ? timers.scheduleTimer(now + interval) : DeadlineTimerWheel.NULL_DEADLINE;
             deadlines[i] = interval > 0 ? now + interval : Long.MAX_VALUE;
         }
-        this.staging = new Iovec(frames, framesPerMessage(stack.maxMessageLength()));
+        this.staging = new Iovec(frames, stack.framesPerMessage(stack.maxMessageLength()));
         this.applicationBlocked = stack.counters().counter("member", "application blocked");
         this.dutyCycles = stack.counters().counter("member", "duty cycles");
     }
@@ -102,7 +102,7 @@ public final class MemberAgent implements Agent, ControlledMessageHandler, Deadl
     @Override
     public Action onMessage(int msgTypeId, MutableDirectBuffer buffer, int index, int length) {
         int perFrame = stack.maxFragmentPayload();
-        int needed = framesPerMessage(length);
+        int needed = stack.framesPerMessage(length);
         boolean large = needed > 1;
         if (!frames.canAcquire(Account.SEND, needed) || stack.events().available() <= EVENT_RESERVE
             || (large && staging.onLoan())) {
@@ -145,11 +145,6 @@ public final class MemberAgent implements Agent, ControlledMessageHandler, Deadl
             }
         }
         return true;
-    }
-
-    private int framesPerMessage(int length) {
-        int perFrame = stack.maxFragmentPayload();
-        return length == 0 ? 1 : (length + perFrame - 1) / perFrame;
     }
 
     /** The earliest time a layer timer is due: the simulator jumps its clock there when nothing else is due. */

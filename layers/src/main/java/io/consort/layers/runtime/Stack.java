@@ -182,6 +182,11 @@ public final class Stack {
         return maxMessageLength;
     }
 
+    /** Frames, hence packets, a message of {@code length} bytes takes: at least one. */
+    public int framesPerMessage(int length) {
+        return length == 0 ? 1 : (length + maxFragmentPayload - 1) / maxFragmentPayload;
+    }
+
     /** Closes every layer, top first, so that buffered frames and events go back to their pools. */
     public void close() {
         for (int i = layers.length - 1; i >= 0; i--) {
