@@ -14,6 +14,12 @@ final class FrameRings {
     final FillRing fill;
     final CompletionRing completion;
     int users;
+    /**
+     * Frames put on the fill ring and not yet taken off an rx ring of this pair: on the fill ring, in the
+     * kernel, or received and not yet peeked. The fill ring has room for at least {@code fill.size() - lent},
+     * so refilling needs no read of the kernel's consumer index, a cache line the kernel writes per packet.
+     */
+    int lent;
 
     FrameRings(int slot, RingMemory fill, RingMemory completion) {
         this.slot = slot;

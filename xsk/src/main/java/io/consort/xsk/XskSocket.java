@@ -141,6 +141,7 @@ public final class XskSocket implements AutoCloseable {
         }
         if (n > 0) {
             rx.release(n);
+            pair.lent -= n;
             counters.rxPackets += n;
             counters.rxBytes += bytes;
         }
@@ -216,13 +217,23 @@ public final class XskSocket implements AutoCloseable {
 
     /**
      * Lends the kernel as many frames as the fill ring has room for and the pool's RECEIVE account allows.
-     * Returns how many were added.
+     * Returns how many were added. Costs nothing when the ring is full: the room comes from counting frames
+     * lent and received, not from the kernel's index.
      */
     public int refill() {
         checkOpen();
         FillRing fill = pair.fill;
-        int frames = Math.min(pool.available(), pool.limit(Account.RECEIVE) - pool.inUse(Account.RECEIVE));
-        int n = fill.reserve(Math.max(0, frames));
+        int wanted = fill.size() - pair.lent;
+        if (wanted <= 0) {
+            return 0;
+        }
+        int frames = Math.min(wanted,
+            Math.min(pool.available(), pool.limit(Account.RECEIVE) - pool.inUse(Account.RECEIVE)));
+        if (frames <= 0) {
+            counters.fillShortOfFrames++;
+            return 0;
+        }
+        int n = fill.reserve(frames);
         int index = fill.reservedIndex();
         for (int i = 0; i < n; i++) {
             int frame = pool.acquire(Account.RECEIVE);
@@ -231,9 +242,7 @@ public final class XskSocket implements AutoCloseable {
         }
         if (n > 0) {
             fill.submit(n);
-        }
-        if (frames <= 0 && fill.outstanding() < fill.size()) {
-            counters.fillShortOfFrames++;
+            pair.lent += n;
         }
         return n;
     }

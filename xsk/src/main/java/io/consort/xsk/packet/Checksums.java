@@ -75,6 +75,18 @@ public final class Checksums {
         return checksum == 0 ? 0xFFFF : checksum;
     }
 
+    /**
+     * Like {@link #udp}, for a datagram whose payload's folded sum is already known: only the 8-byte header
+     * (checksum field zero) is read.
+     */
+    public static int udpFromPayloadSum(DirectBuffer buffer, int index, int udpLength, int sourceIp,
+                                        int destinationIp, int payloadSum) {
+        long sum = sum(buffer, index, UdpFlyweight.HEADER_LENGTH,
+            payloadSum + pseudoHeaderSum(sourceIp, destinationIp, Ipv4Flyweight.PROTOCOL_UDP, udpLength));
+        int checksum = ~fold(sum) & 0xFFFF;
+        return checksum == 0 ? 0xFFFF : checksum;
+    }
+
     /** True when the datagram, checksum field included, sums to all ones: its stored checksum is right. */
     public static boolean udpVerifies(DirectBuffer buffer, int index, int udpLength, int sourceIp, int destinationIp) {
         long sum = sum(buffer, index, udpLength,

@@ -39,6 +39,8 @@ public final class EchoReply {
      * Rewrites the frame that {@code parser} just accepted (result {@link ParseResult#OK}) into its reply: payload
      * reversed, Ethernet source and destination swapped (the reply leaves from the MAC it arrived at), IP and
      * ports swapped, IP TTL reset, both checksums recomputed (UDP checksum 0 when {@code udpChecksum} is false).
+     * When the parser verified the request's checksum, the payload's sum it kept gives the reply's checksum
+     * without a second pass over the payload.
      */
     public static void turnAround(MutableDirectBuffer buffer, int frameIndex, UdpFrameParser parser,
                                   boolean udpChecksum) {
@@ -58,9 +60,23 @@ public final class EchoReply {
         buffer.putShort(udp + UdpFlyweight.DESTINATION_PORT_OFFSET, (short) parser.sourcePort(), ByteOrder.BIG_ENDIAN);
         buffer.putShort(udp + UdpFlyweight.CHECKSUM_OFFSET, (short) 0);
         if (udpChecksum) {
-            buffer.putShort(udp + UdpFlyweight.CHECKSUM_OFFSET,
-                (short) Checksums.udp(buffer, udp, udpLength, parser.destinationIp(), parser.sourceIp()),
-                ByteOrder.BIG_ENDIAN);
+            int payloadSum = parser.payloadSum();
+            int checksum = payloadSum == UdpFrameParser.NO_PAYLOAD_SUM
+                ? Checksums.udp(buffer, udp, udpLength, parser.destinationIp(), parser.sourceIp())
+                : Checksums.udpFromPayloadSum(buffer, udp, udpLength, parser.destinationIp(), parser.sourceIp(),
+                    reversedSum(payloadSum, parser.payloadLength()));
+            buffer.putShort(udp + UdpFlyweight.CHECKSUM_OFFSET, (short) checksum, ByteOrder.BIG_ENDIAN);
         }
+    }
+
+    /**
+     * The ones' complement sum of a payload after {@link #reversePayload}, from the sum before it. Reversing an
+     * even number of bytes turns every 16-bit word into its byte-swapped twin, and the ones' complement sum of
+     * byte-swapped words is the byte-swapped sum (RFC 1071, 2(B)). With an odd count the high bytes of words stay
+     * high and the low bytes stay low (the padding zero moves from the last word's low byte to the first
+     * word's), so the sum is unchanged.
+     */
+    static int reversedSum(int sum, int length) {
+        return (length & 1) == 0 ? ((sum & 0xFF) << 8) | (sum >>> 8) : sum;
     }
 }

@@ -17,6 +17,8 @@ public final class UdpFrameParser {
     public static final int DEFAULT_MAX_FRAME_LENGTH =
         EthernetFlyweight.HEADER_LENGTH + EthernetFlyweight.VLAN_TAG_LENGTH + 1500;
     private static final int MAX_GROUPS = 32;
+    /** {@link #payloadSum()} when the checksum was not verified, so the payload was not summed. */
+    public static final int NO_PAYLOAD_SUM = -1;
 
     private long localMac = MacAddress.NONE;
     private int localIp;
@@ -38,6 +40,7 @@ public final class UdpFrameParser {
     private int udpIndex;
     private int payloadIndex;
     private int payloadLength;
+    private int payloadSum = NO_PAYLOAD_SUM;
 
     /** Accept only frames to this MAC (or a joined group's); {@link MacAddress#NONE}, the default, accepts any. */
     public UdpFrameParser localMac(long mac) {
@@ -171,15 +174,26 @@ public final class UdpFrameParser {
     }
 
     private boolean checksumAcceptable(MutableDirectBuffer buffer, int udp, int udpLength) {
+        payloadSum = NO_PAYLOAD_SUM;
         if (checksumPolicy == UdpChecksumPolicy.IGNORE) {
             return true;
         }
         int stored = u16(buffer, udp + UdpFlyweight.CHECKSUM_OFFSET);
-        if (stored == 0 || Checksums.udpVerifies(buffer, udp, udpLength, sourceIp, destinationIp)) {
+        if (stored == 0) {
             return true;
         }
-        return checksumPolicy == UdpChecksumPolicy.VERIFY_OR_PARTIAL
-            && stored == Checksums.udpPartial(sourceIp, destinationIp, udpLength);
+        // Header and payload are summed apart so that a reply built from this frame can reuse the payload's sum.
+        long payload =
+            Checksums.sum(buffer, udp + UdpFlyweight.HEADER_LENGTH, udpLength - UdpFlyweight.HEADER_LENGTH, 0);
+        long whole = Checksums.sum(buffer, udp, UdpFlyweight.HEADER_LENGTH,
+            payload + Checksums.pseudoHeaderSum(sourceIp, destinationIp, Ipv4Flyweight.PROTOCOL_UDP, udpLength));
+        if (Checksums.fold(whole) == 0xFFFF
+            || checksumPolicy == UdpChecksumPolicy.VERIFY_OR_PARTIAL
+            && stored == Checksums.udpPartial(sourceIp, destinationIp, udpLength)) {
+            payloadSum = Checksums.fold(payload);
+            return true;
+        }
+        return false;
     }
 
     private boolean macForUs(long mac) {
@@ -256,5 +270,14 @@ public final class UdpFrameParser {
 
     public int payloadLength() {
         return payloadLength;
+    }
+
+    /**
+     * The folded ones' complement sum of the payload, computed while verifying the UDP checksum, or
+     * {@link #NO_PAYLOAD_SUM} when the checksum was not verified (policy {@code IGNORE}, or a sender that sent
+     * none). Lets a reply that only rearranges the payload get its checksum without reading the payload again.
+     */
+    public int payloadSum() {
+        return payloadSum;
     }
 }
