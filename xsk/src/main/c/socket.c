@@ -20,13 +20,6 @@
 #define SOL_XDP 283
 #endif
 
-struct consort_socket {
-	struct xsk_socket *xsk;
-	struct xsk_ring_cons rx;
-	struct xsk_ring_prod tx;
-	int pair;
-};
-
 /* The pair slot for (ifindex, queue): the one in use there, else the unadopted first one, else a free one. */
 static int find_pair(struct consort_umem *umem, int ifindex, __u32 queue, int *created)
 {
@@ -52,7 +45,7 @@ static int find_pair(struct consort_umem *umem, int ifindex, __u32 queue, int *c
 
 JNIEXPORT jlong JNICALL Java_io_consort_xsk_XskNative_socketCreate(JNIEnv *env, jclass cls, jlong umem_handle,
 								     jstring ifname, jint queue, jint rx_size,
-								     jint tx_size, jint bind_flags,
+								     jint tx_size, jint bind_flags, jint peer_fd,
 								     jlongArray rings, jintArray info)
 {
 	struct consort_umem *umem = FROM_HANDLE(struct consort_umem, umem_handle);
@@ -84,11 +77,23 @@ JNIEXPORT jlong JNICALL Java_io_consort_xsk_XskNative_socketCreate(JNIEnv *env, 
 	sock = calloc(1, sizeof(*sock));
 	if (!sock)
 		return -ENOMEM;
-	err = xsk_socket__create_shared(&sock->xsk, name, (__u32)queue, umem->umem, &sock->rx, &sock->tx,
-					&pair->fill, &pair->comp, &config);
+	if (created ? umem->first_ifindex >= 0 && (umem->first_ifindex != ifindex || umem->first_queue != (__u32)queue)
+		    : pair->own) {
+		err = consort_bind_shared(umem, pair, created, sock, ifindex, (__u32)queue, (__u32)rx_size,
+					  (__u32)tx_size, peer_fd);
+	} else {
+		err = xsk_socket__create_shared(&sock->xsk, name, (__u32)queue, umem->umem, &sock->rx, &sock->tx,
+						&pair->fill, &pair->comp, &config);
+		if (!err)
+			sock->fd = xsk_socket__fd(sock->xsk);
+	}
 	if (err) {
 		free(sock);
 		return err < 0 ? err : -err;
+	}
+	if (umem->first_ifindex < 0) {
+		umem->first_ifindex = ifindex;
+		umem->first_queue = (__u32)queue;
 	}
 	pair->fresh = 0;
 	pair->ifindex = ifindex;
@@ -104,7 +109,7 @@ JNIEXPORT jlong JNICALL Java_io_consort_xsk_XskNative_socketCreate(JNIEnv *env, 
 	consort_ring_out(out + 15, pair->comp.producer, pair->comp.consumer, pair->comp.flags, pair->comp.ring,
 			 pair->comp.size);
 	(*env)->SetLongArrayRegion(env, rings, 0, 20, out);
-	meta[0] = xsk_socket__fd(sock->xsk);
+	meta[0] = sock->fd;
 	meta[1] = ifindex;
 	meta[2] = slot;
 	meta[3] = created;
@@ -120,8 +125,11 @@ JNIEXPORT void JNICALL Java_io_consort_xsk_XskNative_socketDelete(JNIEnv *env, j
 
 	if (!umem || !sock)
 		return;
-	xsk_socket__delete(sock->xsk);
 	umem->pairs[sock->pair].users--;
+	if (sock->xsk)
+		xsk_socket__delete(sock->xsk);
+	else
+		consort_close_shared(sock, &umem->pairs[sock->pair]);
 	free(sock);
 }
 

@@ -74,6 +74,9 @@ JNIEXPORT jlong JNICALL Java_io_consort_xsk_XskNative_umemCreate(JNIEnv *env, jc
 		return err < 0 ? err : -err;
 	}
 	umem->pairs[0].fresh = 1;
+	umem->fill_size = (__u32)fill_size;
+	umem->comp_size = (__u32)comp_size;
+	umem->first_ifindex = -1;
 	consort_ring_out(out, umem->pairs[0].fill.producer, umem->pairs[0].fill.consumer,
 			 umem->pairs[0].fill.flags, umem->pairs[0].fill.ring, umem->pairs[0].fill.size);
 	consort_ring_out(out + 5, umem->pairs[0].comp.producer, umem->pairs[0].comp.consumer,

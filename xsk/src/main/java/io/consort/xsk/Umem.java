@@ -28,9 +28,6 @@ public final class Umem implements AutoCloseable {
     private final List<XskSocket> sockets = new ArrayList<>();
     private long handle;
     private boolean closed;
-    /** Interface and queue of the first socket bound, whose fd libxdp uses as every later socket's peer. */
-    private int firstIfindex = -1;
-    private int firstQueue = -1;
 
     private Umem(FramePool pool, boolean ownsPool, UmemConfig config, long handle) {
         this.pool = pool;
@@ -132,31 +129,20 @@ public final class Umem implements AutoCloseable {
     }
 
     void socketOpened(XskSocket socket) {
-        if (firstIfindex < 0) {
-            firstIfindex = socket.interfaceIndex();
-            firstQueue = socket.queue();
-        }
         sockets.add(socket);
     }
 
     /**
-     * Whether one more socket may bind to {@code (ifindex, queue)}: always when no open socket of this UMEM is
-     * there (it gets its own fill/completion pair), otherwise only on the first socket's interface and queue.
+     * The descriptor of an open socket of this UMEM bound to {@code (ifindex, queue)}, or -1: a further socket
+     * there shares that queue's fill/completion pair by binding against it.
      */
-    boolean canShareQueue(int ifindex, int queue) {
-        if (firstIfindex < 0 || (ifindex == firstIfindex && queue == firstQueue)) {
-            return true;
-        }
+    int socketOn(int ifindex, int queue) {
         for (XskSocket socket : sockets) {
             if (socket.interfaceIndex() == ifindex && socket.queue() == queue) {
-                return false;
+                return socket.fd();
             }
         }
-        return true;
-    }
-
-    String firstBinding() {
-        return "interface index " + firstIfindex + " queue " + firstQueue;
+        return -1;
     }
 
     void socketClosed(XskSocket socket, FrameRings pair) {

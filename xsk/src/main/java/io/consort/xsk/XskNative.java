@@ -34,8 +34,12 @@ final class XskNative {
      * {@code info} with fd, ifindex, fill/completion pair slot, and 1 when this socket created that pair.
      * Returns the native handle, or -errno.
      */
+    /**
+     * Creates and binds a socket; {@code peerFd} is an open socket of the same UMEM on the same queue, or -1.
+     * Returns a handle, or -errno.
+     */
     static native long socketCreate(long umem, String interfaceName, int queue, int rxSize, int txSize,
-                                    int bindFlags, long[] rings, int[] info);
+                                    int bindFlags, int peerFd, long[] rings, int[] info);
 
     static native void socketDelete(long umem, long socket);
 

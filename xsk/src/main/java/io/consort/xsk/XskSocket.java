@@ -69,18 +69,11 @@ public final class XskSocket implements AutoCloseable {
             throw new IllegalArgumentException("interface " + name + " has no queue " + config.queue() + " (it has "
                 + queues + " rx queue" + (queues == 1 ? "" : "s") + "; add more with ethtool -L " + name + ")");
         }
-        if (!umem.canShareQueue(ifindex, config.queue())) {
-            // libxdp binds every later socket with the UMEM's own (first) socket as XDP_SHARED_UMEM peer; the
-            // kernel only lets a socket share a fill/completion pair with a peer on the same queue, and
-            // refuses (EINVAL) a second socket on any other queue.
-            throw new IllegalArgumentException("queue " + config.queue() + " of " + name + " already has a socket of this"
-                + " UMEM, and libxdp can only add further sockets on the queue of the UMEM's first socket ("
-                + umem.firstBinding() + "): use one socket per queue here, or another Umem");
-        }
+        int peerFd = umem.socketOn(ifindex, config.queue());
         long[] rings = new long[4 * XskNative.RING_LONGS];
         int[] info = new int[4];
         long handle = XskNative.socketCreate(umem.handle(), name, config.queue(), config.rxRingSize(),
-            config.txRingSize(), config.bindFlags(), rings, info);
+            config.txRingSize(), config.bindFlags(), peerFd, rings, info);
         // A socket just closed on this queue keeps it busy until the kernel releases its buffer pool, which it
         // does asynchronously (after an RCU grace period, from a work queue): ~10-20 ms here. Wait that out.
         long busyDeadline = System.nanoTime() + BUSY_RETRY_NANOS;
@@ -92,7 +85,7 @@ public final class XskSocket implements AutoCloseable {
                 break;
             }
             handle = XskNative.socketCreate(umem.handle(), name, config.queue(), config.rxRingSize(),
-                config.txRingSize(), config.bindFlags(), rings, info);
+                config.txRingSize(), config.bindFlags(), peerFd, rings, info);
         }
         if (handle < 0) {
             throw Errno.failure((int) -handle, "binding an AF_XDP socket to " + name + " queue " + config.queue()
