@@ -2,6 +2,7 @@ package io.consort.xsk.packet;
 
 import java.nio.ByteOrder;
 import org.agrona.DirectBuffer;
+import org.agrona.UnsafeApi;
 
 /**
  * The Internet checksum (RFC 1071): the ones' complement of the ones' complement sum of 16-bit big-endian words.
@@ -10,6 +11,8 @@ import org.agrona.DirectBuffer;
  * be added before folding once. Every piece except the last must have an even length.
  */
 public final class Checksums {
+    private static final boolean NATIVE_LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
+
     private Checksums() {
     }
 
@@ -18,27 +21,42 @@ public final class Checksums {
      * byte counts as the high byte of a word whose low byte is zero.
      */
     public static long sum(DirectBuffer buffer, int index, int length, long sum) {
-        int i = index;
-        int end = index + length;
-        // Eight bytes at a time: two 32-bit halves added into a 64-bit accumulator cannot overflow for any
-        // frame size, and folding 32 to 16 bits later gives the same ones' complement sum as 16-bit words.
-        while (end - i >= 8) {
-            long word = buffer.getLong(i, ByteOrder.BIG_ENDIAN);
-            sum += (word >>> 32) + (word & 0xFFFF_FFFFL);
-            i += 8;
+        buffer.boundsCheck(index, length);
+        byte[] array = buffer.byteArray();
+        long address = buffer.addressOffset() + index;
+        long end = address + length;
+        // Native-order loads, one bounds check: the ones' complement sum does not depend on byte order
+        // (RFC 1071, 2(B)), so the folded result is byte-swapped once instead of every word. Two accumulators
+        // of 32-bit halves cannot overflow for any buffer an int can index.
+        long even = 0;
+        long odd = 0;
+        while (end - address >= 16) {
+            long first = UnsafeApi.getLong(array, address);
+            long second = UnsafeApi.getLong(array, address + 8);
+            even += (first >>> 32) + (first & 0xFFFF_FFFFL);
+            odd += (second >>> 32) + (second & 0xFFFF_FFFFL);
+            address += 16;
         }
-        if (end - i >= 4) {
-            sum += buffer.getInt(i, ByteOrder.BIG_ENDIAN) & 0xFFFF_FFFFL;
-            i += 4;
+        if (end - address >= 8) {
+            long word = UnsafeApi.getLong(array, address);
+            even += (word >>> 32) + (word & 0xFFFF_FFFFL);
+            address += 8;
         }
-        if (end - i >= 2) {
-            sum += buffer.getShort(i, ByteOrder.BIG_ENDIAN) & 0xFFFF;
-            i += 2;
+        if (end - address >= 4) {
+            odd += UnsafeApi.getInt(array, address) & 0xFFFF_FFFFL;
+            address += 4;
         }
-        if (end - i == 1) {
-            sum += (buffer.getByte(i) & 0xFF) << 8;
+        if (end - address >= 2) {
+            even += UnsafeApi.getShort(array, address) & 0xFFFF;
+            address += 2;
         }
-        return sum;
+        if (end - address == 1) {
+            // The last byte is the first of its (zero-padded) word: the high byte in network order.
+            odd += NATIVE_LITTLE_ENDIAN ? UnsafeApi.getByte(array, address) & 0xFF
+                : (UnsafeApi.getByte(array, address) & 0xFF) << 8;
+        }
+        int folded = fold(even + odd);
+        return sum + (NATIVE_LITTLE_ENDIAN ? ((folded & 0xFF) << 8) | (folded >>> 8) : folded);
     }
 
     /** Folds an unfolded sum to 16 bits with end-around carry; not complemented. */

@@ -2,6 +2,7 @@ package io.consort.xsk.packet;
 
 import java.nio.ByteOrder;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.UnsafeApi;
 
 /**
  * Turns a received UDP/IPv4 frame into its reply in place: the thesis's function invoker (reverse the payload,
@@ -15,21 +16,24 @@ public final class EchoReply {
 
     /** Reverses the {@code length} bytes at {@code index} (the thesis's {@code reversePayload}). */
     public static void reversePayload(MutableDirectBuffer buffer, int index, int length) {
-        int low = index;
-        int high = index + length - 1;
-        // Eight bytes from each end per step while they do not overlap, then byte by byte in the middle.
+        buffer.boundsCheck(index, length);
+        byte[] array = buffer.byteArray();
+        long low = buffer.addressOffset() + index;
+        long high = low + length - 1;
+        // Eight bytes from each end per step while they do not overlap, then byte by byte in the middle; one
+        // bounds check for the whole range.
         while (high - low >= 15) {
-            long a = buffer.getLong(low, ByteOrder.LITTLE_ENDIAN);
-            long b = buffer.getLong(high - 7, ByteOrder.LITTLE_ENDIAN);
-            buffer.putLong(low, Long.reverseBytes(b), ByteOrder.LITTLE_ENDIAN);
-            buffer.putLong(high - 7, Long.reverseBytes(a), ByteOrder.LITTLE_ENDIAN);
+            long a = UnsafeApi.getLong(array, low);
+            long b = UnsafeApi.getLong(array, high - 7);
+            UnsafeApi.putLong(array, low, Long.reverseBytes(b));
+            UnsafeApi.putLong(array, high - 7, Long.reverseBytes(a));
             low += 8;
             high -= 8;
         }
         while (low < high) {
-            byte a = buffer.getByte(low);
-            buffer.putByte(low, buffer.getByte(high));
-            buffer.putByte(high, a);
+            byte a = UnsafeApi.getByte(array, low);
+            UnsafeApi.putByte(array, low, UnsafeApi.getByte(array, high));
+            UnsafeApi.putByte(array, high, a);
             low++;
             high--;
         }

@@ -2,6 +2,7 @@ package io.consort.xsk.packet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.nio.ByteBuffer;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -21,8 +22,10 @@ class ChecksumsTest {
         int from = Math.min(skip, bytes.length);
         int length = bytes.length - from;
         int expected = ReferenceChecksum.onesComplementSum(bytes, from, length, 0);
-        int actual = Checksums.fold(Checksums.sum(new UnsafeBuffer(bytes), from, length, 0));
-        assertEquals(expected, actual);
+        assertEquals(expected, Checksums.fold(Checksums.sum(new UnsafeBuffer(bytes), from, length, 0)));
+        UnsafeBuffer offHeap = new UnsafeBuffer(ByteBuffer.allocateDirect(bytes.length + 1));
+        offHeap.putBytes(1, bytes);
+        assertEquals(expected, Checksums.fold(Checksums.sum(offHeap, from + 1, length, 0)), "off-heap, unaligned");
     }
 
     @Property
