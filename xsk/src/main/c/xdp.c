@@ -137,6 +137,21 @@ JNIEXPORT jint JNICALL Java_io_consort_xsk_bpf_XdpNative_mapLookup(JNIEnv *env, 
 	return 0;
 }
 
+JNIEXPORT jlong JNICALL Java_io_consort_xsk_bpf_XdpNative_perCpuSum(JNIEnv *env, jclass cls, jint fd, jint key)
+{
+	int cpus = libbpf_num_possible_cpus();
+	__u64 values[1024], sum = 0;
+	__u32 k = (__u32)key;
+
+	if (cpus <= 0 || cpus > 1024)
+		return cpus < 0 ? cpus : -ERANGE;
+	if (bpf_map_lookup_elem(fd, &k, values))
+		return NEG_ERRNO();
+	for (int i = 0; i < cpus; i++)
+		sum += values[i];
+	return (jlong)(sum & INT64_MAX);
+}
+
 JNIEXPORT jint JNICALL Java_io_consort_xsk_bpf_XdpNative_testRun(JNIEnv *env, jclass cls, jlong handle,
 								   jbyteArray frame, jint length)
 {

@@ -3,8 +3,9 @@
  * Consort's steering program: UDP/IPv4 frames whose destination port is routed to a group go to one of that
  * group's AF_XDP sockets on the receiving queue (round-robin); everything else passes to the kernel.
  *
- * Map shapes must match io.consort.xsk.bpf.SteeringMaps. All maps are plain ARRAY/HASH: user space writes
- * the configuration, and a per-CPU map would only be updated for one CPU (thesis, section 6.4).
+ * Map shapes must match io.consort.xsk.bpf.SteeringMaps. Maps user space writes are plain ARRAY/HASH: a
+ * write to a per-CPU map from user space would reach only one CPU (thesis, section 6.4). Only the counters and
+ * round-robin cursors, which the program alone writes, are per-CPU: no atomic operation per packet.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -49,9 +50,9 @@ struct {
 	__type(value, __u32);
 } socket_counts SEC(".maps");
 
-/* Round-robin cursor per (group, queue), advanced atomically: one queue may run on several CPUs over time. */
+/* Round-robin cursor per (group, queue) and CPU: each CPU spreads the packets it processes over the sockets. */
 struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, MAX_GROUPS * MAX_QUEUES);
 	__type(key, __u32);
 	__type(value, __u32);
@@ -73,8 +74,9 @@ struct {
 	__type(value, struct port_range);
 } port_range SEC(".maps");
 
+/* Counters per CPU; user space sums them. */
 struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, STAT_COUNT);
 	__type(key, __u32);
 	__type(value, __u64);
@@ -91,7 +93,7 @@ static __always_inline void count(__u32 stat)
 	__u64 *value = bpf_map_lookup_elem(&steer_stats, &stat);
 
 	if (value)
-		__sync_fetch_and_add(value, 1);
+		(*value)++;
 }
 
 /* The UDP destination port (host order) of an untagged or VLAN-tagged IPv4 frame, or 0. */
@@ -168,12 +170,16 @@ int consort_steer(struct xdp_md *ctx)
 	}
 	key = (__u32)group * MAX_QUEUES + queue;
 	sockets = bpf_map_lookup_elem(&socket_counts, &key);
-	cursor = bpf_map_lookup_elem(&rr_cursor, &key);
-	if (!sockets || !cursor || *sockets == 0 || *sockets > MAX_SOCKETS) {
+	if (!sockets || *sockets == 0 || *sockets > MAX_SOCKETS) {
 		count(STAT_NO_SOCKET);
 		return XDP_PASS;
 	}
-	slot = __sync_fetch_and_add(cursor, 1) % *sockets;
+	slot = 0;
+	if (*sockets > 1) {
+		cursor = bpf_map_lookup_elem(&rr_cursor, &key);
+		if (cursor)
+			slot = (*cursor)++ % *sockets;
+	}
 	count(STAT_REDIRECTED);
 	/* An empty XSKMAP slot (socket closed meanwhile) falls back to XDP_PASS. */
 	return bpf_redirect_map(&xsks_map, key * MAX_SOCKETS + slot, XDP_PASS);

@@ -1,9 +1,10 @@
 package io.consort.xsk.bpf;
 
 /**
- * Names and shapes of the steering program's maps; must match {@code consort_xdp.bpf.c}. All are plain
- * ARRAY or HASH maps, never per-CPU: a per-CPU map written from user space changes one CPU's copy only,
- * and queues served by other CPUs would keep the old configuration (the thesis's pitfall, section 6.4).
+ * Names and shapes of the steering program's maps; must match {@code consort_xdp.bpf.c}. The maps written
+ * here are plain ARRAY or HASH maps, never per-CPU: a per-CPU map written from user space changes one CPU's
+ * copy only, and queues served by other CPUs would keep the old configuration (the thesis's pitfall, section
+ * 6.4). The counters ({@link #STATS}) are per-CPU because only the program writes them; they are read summed.
  *
  * <p>A <em>group</em> is a set of ports served by the same sockets. The socket for (group, queue, slot) sits
  * at XSKMAP index {@code (group * MAX_QUEUES + queue) * MAX_SOCKETS + slot}; the program round-robins over

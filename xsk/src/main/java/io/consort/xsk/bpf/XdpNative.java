@@ -26,6 +26,9 @@ final class XdpNative {
 
     static native int mapLookup(int mapFd, byte[] key, byte[] value);
 
+    /** Sum over all possible CPUs of the 64-bit value at {@code key} of a per-CPU array; or -errno. */
+    static native long perCpuSum(int mapFd, int key);
+
     /** Runs the program once on {@code frame[0..length)} (BPF_PROG_TEST_RUN); returns the XDP action. */
     static native int testRun(long program, byte[] frame, int length);
 

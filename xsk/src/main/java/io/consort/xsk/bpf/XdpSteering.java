@@ -247,8 +247,11 @@ public final class XdpSteering implements AutoCloseable {
     /** The program's counter {@code stat}, summed over all CPUs since load. */
     public long stat(SteeringStat stat) {
         checkOpen();
-        Errno.check(XdpNative.mapLookup(stats, intKey(stat.ordinal()), value8), "reading " + stat);
-        return ByteBuffer.wrap(value8).order(ByteOrder.nativeOrder()).getLong(0);
+        long sum = XdpNative.perCpuSum(stats, stat.ordinal());
+        if (sum < 0) {
+            throw Errno.failure((int) -sum, "reading the XDP program's counter " + stat, null);
+        }
+        return sum;
     }
 
     /** True when libxdp attached through its multi-program dispatcher (bpffs mounted). */

@@ -76,12 +76,16 @@ final class XskEndpoint implements AutoCloseable {
         steering = attached;
     }
 
-    /** Kernel drop counters of all sockets, summed, for the per-second line. */
+    /** Kernel drop counters and transmit kicks of all sockets, summed, for the per-second line. */
     String kernelDrops() {
         long dropped = 0;
         long ringFull = 0;
         long fillEmpty = 0;
+        long kicks = 0;
+        long kickRetries = 0;
         for (XskSocket socket : sockets) {
+            kicks += socket.counters().kicks();
+            kickRetries += socket.counters().kickRetries();
             socket.statistics(statistics);
             dropped += statistics.rxDropped();
             ringFull += statistics.rxRingFull();
@@ -89,7 +93,8 @@ final class XskEndpoint implements AutoCloseable {
         }
         String steered = steering == null ? "" : " xdp_redirected=" + steering.stat(SteeringStat.REDIRECTED)
             + " xdp_passed=" + steering.stat(SteeringStat.PASSED);
-        return "rx_dropped=" + dropped + " rx_ring_full=" + ringFull + " fill_empty=" + fillEmpty + steered;
+        return "rx_dropped=" + dropped + " rx_ring_full=" + ringFull + " fill_empty=" + fillEmpty + " kicks=" + kicks
+            + " kick_retries=" + kickRetries + steered;
     }
 
     @Override
