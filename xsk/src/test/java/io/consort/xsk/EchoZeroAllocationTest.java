@@ -50,26 +50,10 @@ class EchoZeroAllocationTest {
                 .leakDetection(LeakDetector.Level.OFF))
             .fillRingSize(1024).completionRingSize(1024);
         try (VethPair net = VethPair.create()) {
-            Umem clientUmem;
-            Umem serverUmem;
-            XskSocket client;
-            XskSocket server;
-            XdpSteering clientSteering;
-            XdpSteering serverSteering;
-            try (NetNamespace.Scope in = net.a.enter()) {
-                clientUmem = Umem.allocate(config);
-                client = XskSocket.open(clientUmem, new XskSocketConfig(VethPair.A_IF, 0).bindMode(BindMode.COPY));
-                clientSteering = XdpSteering.attach(VethPair.A_IF, AttachMode.NATIVE);
-                clientSteering.routePort(CLIENT_PORT, 0);
-                clientSteering.addSocket(0, client);
-            }
-            try (NetNamespace.Scope in = net.b.enter()) {
-                serverUmem = Umem.allocate(config);
-                server = XskSocket.open(serverUmem, new XskSocketConfig(VethPair.B_IF, 0).bindMode(BindMode.COPY));
-                serverSteering = XdpSteering.attach(VethPair.B_IF, AttachMode.NATIVE);
-                serverSteering.routePort(SERVER_PORT, 0);
-                serverSteering.addSocket(0, server);
-            }
+            End clientEnd = End.open(net.a, VethPair.A_IF, CLIENT_PORT, config);
+            End serverEnd = End.open(net.b, VethPair.B_IF, SERVER_PORT, config);
+            XskSocket client = clientEnd.socket;
+            XskSocket server = serverEnd.socket;
             UdpFrameWriter writer = new UdpFrameWriter(VethPair.A_MAC, VethPair.A_IP, CLIENT_PORT);
             UdpFrameParser serverParser = new UdpFrameParser().localMac(VethPair.B_MAC).localIp(VethPair.B_IP)
                 .ports(SERVER_PORT, SERVER_PORT).checksumPolicy(UdpChecksumPolicy.VERIFY);
@@ -90,12 +74,29 @@ class EchoZeroAllocationTest {
                 + "; client " + client.counters() + ", server " + server.counters());
             assertTrue(allocated < ONE_OFF_BYTES, allocated + " bytes allocated while " + measured
                 + " round trips went through (" + (double) allocated / measured + " per round trip)");
-            clientSteering.close();
-            serverSteering.close();
-            clientUmem.close();
-            serverUmem.close();
-            assertEquals(0, clientUmem.pool().inUse(), clientUmem.pool().leakReport());
-            assertEquals(0, serverUmem.pool().inUse(), serverUmem.pool().leakReport());
+            clientEnd.close();
+            serverEnd.close();
+            assertEquals(0, clientEnd.umem.pool().inUse(), clientEnd.umem.pool().leakReport());
+            assertEquals(0, serverEnd.umem.pool().inUse(), serverEnd.umem.pool().leakReport());
+        }
+    }
+
+    /** A UMEM with one socket in {@code ns}, and the steering program sending {@code port} to it. */
+    private record End(Umem umem, XskSocket socket, XdpSteering steering) {
+        static End open(NetNamespace ns, String ifname, int port, UmemConfig config) {
+            try (NetNamespace.Scope in = ns.enter()) {
+                Umem umem = Umem.allocate(config);
+                XskSocket socket = XskSocket.open(umem, new XskSocketConfig(ifname, 0).bindMode(BindMode.COPY));
+                XdpSteering steering = XdpSteering.attach(ifname, AttachMode.NATIVE);
+                steering.routePort(port, 0);
+                steering.addSocket(0, socket);
+                return new End(umem, socket, steering);
+            }
+        }
+
+        void close() {
+            steering.close();
+            umem.close();
         }
     }
 
