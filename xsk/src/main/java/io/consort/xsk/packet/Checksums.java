@@ -61,10 +61,11 @@ public final class Checksums {
 
     /** Folds an unfolded sum to 16 bits with end-around carry; not complemented. */
     public static int fold(long sum) {
-        while ((sum >>> 16) != 0) {
-            sum = (sum & 0xFFFF) + (sum >>> 16);
-        }
-        return (int) sum;
+        // Four fixed steps take any sum below 2^63 to 16 bits; no data-dependent loop.
+        long folded = (sum & 0xFFFF_FFFFL) + (sum >>> 32);
+        folded = (folded & 0xFFFF) + (folded >>> 16);
+        folded = (folded & 0xFFFF) + (folded >>> 16);
+        return (int) ((folded & 0xFFFF) + (folded >>> 16));
     }
 
     /** Sum of the IPv4 pseudo header that UDP and TCP checksums cover. */
