@@ -61,9 +61,9 @@ JNIEXPORT jlong JNICALL Java_io_consort_xsk_XskNative_socketCreate(JNIEnv *env, 
 	char name[IF_NAMESIZE];
 	int ifindex, slot, created, err;
 	jlong out[20];
-	jint meta[4];
+	jint meta[5];
 
-	if (!umem || queue < 0 || (*env)->GetArrayLength(env, rings) < 20 || (*env)->GetArrayLength(env, info) < 4)
+	if (!umem || queue < 0 || (*env)->GetArrayLength(env, rings) < 20 || (*env)->GetArrayLength(env, info) < 5)
 		return -EINVAL;
 	if (consort_string(env, ifname, name, sizeof(name)))
 		return -EINVAL;
@@ -113,7 +113,8 @@ JNIEXPORT jlong JNICALL Java_io_consort_xsk_XskNative_socketCreate(JNIEnv *env, 
 	meta[1] = ifindex;
 	meta[2] = slot;
 	meta[3] = created;
-	(*env)->SetIntArrayRegion(env, info, 0, 4, meta);
+	meta[4] = pair->own;
+	(*env)->SetIntArrayRegion(env, info, 0, 5, meta);
 	return TO_HANDLE(sock);
 }
 

@@ -11,6 +11,11 @@ import io.consort.xsk.ring.RingMemory;
  */
 final class FrameRings {
     final int slot;
+    /**
+     * Bound by Consort's C rather than libxdp: its last socket's close really unbinds, so the kernel is done
+     * with every frame lent to the pair once that socket is gone.
+     */
+    final boolean own;
     final FillRing fill;
     final CompletionRing completion;
     int users;
@@ -21,8 +26,9 @@ final class FrameRings {
      */
     int lent;
 
-    FrameRings(int slot, RingMemory fill, RingMemory completion) {
+    FrameRings(int slot, boolean own, RingMemory fill, RingMemory completion) {
         this.slot = slot;
+        this.own = own;
         this.fill = new FillRing(fill);
         this.completion = new CompletionRing(completion);
     }

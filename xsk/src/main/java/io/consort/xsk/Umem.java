@@ -11,19 +11,23 @@ import java.util.List;
  * {@link FramePool}: frame {@code i} is UMEM address {@code pool.frameOffset(i)}, so protocol layers see
  * received packets as ordinary pooled frames.
  *
- * <p>Frames the kernel holds (on a fill ring, or sent and not yet completed) are tracked here, and all of
- * them go back to the pool when the UMEM closes, so that {@code pool.inUse() == 0} after every socket and
- * the UMEM are closed and the application released its own frames.
+ * <p>Frames the kernel holds (on a fill ring, or sent and not yet completed) are tracked here, with the queue
+ * they went to. They go back to the pool when the last socket of their queue closes (on the UMEM's first
+ * queue, whose socket libxdp keeps bound, when the UMEM closes), so that {@code pool.inUse() == 0} after every
+ * socket and the UMEM are closed and the application released its own frames.
  *
  * <p>Single-threaded, like the pool: one duty cycle owns a UMEM and all its sockets.
  */
 public final class Umem implements AutoCloseable {
+    private static final byte MIXED_PAIRS = -1;
     private static final int MAX_PAIRS = 64;
 
     private final FramePool pool;
     private final boolean ownsPool;
     private final UmemConfig config;
     private final int[] kernelRefs;
+    /** The pair slot a lent frame went to, {@link #MIXED_PAIRS} when lent to several at once. */
+    private final byte[] lentTo;
     private final FrameRings[] pairs = new FrameRings[MAX_PAIRS];
     private final List<XskSocket> sockets = new ArrayList<>();
     private long handle;
@@ -34,6 +38,7 @@ public final class Umem implements AutoCloseable {
         this.ownsPool = ownsPool;
         this.config = config;
         this.kernelRefs = new int[pool.frameCount()];
+        this.lentTo = new byte[pool.frameCount()];
         this.handle = handle;
     }
 
@@ -118,9 +123,9 @@ public final class Umem implements AutoCloseable {
      * The fill/completion pair of a socket just bound: a new one when the bind created it (first socket on
      * that interface and queue), otherwise the one its earlier sockets use.
      */
-    FrameRings adoptPair(int slot, boolean created, long[] rings) {
+    FrameRings adoptPair(int slot, boolean created, boolean own, long[] rings) {
         if (created) {
-            pairs[slot] = new FrameRings(slot, RingMemory.of(rings, 2 * XskNative.RING_LONGS),
+            pairs[slot] = new FrameRings(slot, own, RingMemory.of(rings, 2 * XskNative.RING_LONGS),
                 RingMemory.of(rings, 3 * XskNative.RING_LONGS));
         }
         FrameRings pair = pairs[slot];
@@ -148,14 +153,33 @@ public final class Umem implements AutoCloseable {
     void socketClosed(XskSocket socket, FrameRings pair) {
         sockets.remove(socket);
         if (--pair.users == 0) {
-            // The kernel unmaps the pair with its last socket; frames left on it come back at UMEM close.
+            // The pair's mappings go with its last socket; its frames come back in pairReleased or at close.
             pair.invalidate();
         }
     }
 
-    /** The kernel now holds one more reference to {@code frame}. */
-    void lend(int frame) {
-        kernelRefs[frame]++;
+    /** The kernel now holds one more reference to {@code frame}, on {@code pair}'s rings. */
+    void lend(int frame, FrameRings pair) {
+        lentTo[frame] = kernelRefs[frame]++ == 0 || lentTo[frame] == pair.slot ? (byte) pair.slot : MIXED_PAIRS;
+    }
+
+    /**
+     * After the last socket of {@code pair} closed: when Consort bound it, the kernel has unbound it and will
+     * not touch its frames again, so every frame lent only to it (fill ring, unread rx, tx not completed) goes
+     * back to the pool. Without this a UMEM whose queues are reopened would lose a fill ring of frames each time.
+     */
+    void pairReleased(FrameRings pair) {
+        if (pair.users > 0 || !pair.own) {
+            return;
+        }
+        for (int frame = 0; frame < kernelRefs.length; frame++) {
+            if (kernelRefs[frame] > 0 && lentTo[frame] == pair.slot) {
+                while (kernelRefs[frame] > 0) {
+                    kernelRefs[frame]--;
+                    pool.release(frame);
+                }
+            }
+        }
     }
 
     /** The kernel gave back the frame containing UMEM address {@code address}; returns the frame. */

@@ -46,7 +46,7 @@ public final class XskSocket implements AutoCloseable {
         this.handle = handle;
         this.fd = info[0];
         this.ifindex = info[1];
-        this.pair = umem.adoptPair(info[2], info[3] != 0, rings);
+        this.pair = umem.adoptPair(info[2], info[3] != 0, info[4] != 0, rings);
         this.rx = new RxRing(RingMemory.of(rings, 0));
         this.tx = new TxRing(RingMemory.of(rings, XskNative.RING_LONGS));
         this.frameMask = -pool.frameSize();
@@ -71,7 +71,7 @@ public final class XskSocket implements AutoCloseable {
         }
         int peerFd = umem.socketOn(ifindex, config.queue());
         long[] rings = new long[4 * XskNative.RING_LONGS];
-        int[] info = new int[4];
+        int[] info = new int[5];
         long handle = XskNative.socketCreate(umem.handle(), name, config.queue(), config.rxRingSize(),
             config.txRingSize(), config.bindFlags(), peerFd, rings, info);
         // A socket just closed on this queue keeps it busy until the kernel releases its buffer pool, which it
@@ -167,7 +167,7 @@ public final class XskSocket implements AutoCloseable {
         long bytes = 0;
         for (int i = 0; i < n; i++) {
             tx.setDescriptor(index + i, offsets[i], lengths[i]);
-            umem.lend(pool.frameOf(offsets[i]));
+            umem.lend(pool.frameOf(offsets[i]), pair);
             bytes += lengths[i];
         }
         if (n > 0) {
@@ -231,7 +231,7 @@ public final class XskSocket implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             int frame = pool.acquire(Account.RECEIVE);
             fill.setAddress(index + i, pool.frameOffset(frame));
-            umem.lend(frame);
+            umem.lend(frame, pair);
         }
         if (n > 0) {
             fill.submit(n);
@@ -359,8 +359,9 @@ public final class XskSocket implements AutoCloseable {
     }
 
     /**
-     * Unbinds and closes the socket and unmaps its rings; frames still on them return to the pool when the
-     * UMEM closes. Idempotent.
+     * Unbinds and closes the socket and unmaps its rings. When it was the last socket on its queue, the frames
+     * lent to that queue's rings come back to the pool now; on the UMEM's first queue, whose socket libxdp
+     * keeps bound until the UMEM goes, they come back when the UMEM closes. Idempotent.
      */
     @Override
     public void close() {
@@ -373,5 +374,6 @@ public final class XskSocket implements AutoCloseable {
         umem.socketClosed(this, pair);
         XskNative.socketDelete(umem.handleForClose(), handle);
         handle = 0;
+        umem.pairReleased(pair);
     }
 }

@@ -80,12 +80,18 @@ class MultiQueueTest {
                 assertEquals(perQueue[socket.queue()], socket.counters().rxPackets());
             }
 
-            // Replace the queue-1 socket: its pair is torn down with it and the new one gets a fresh pair,
-            // while queue 0 keeps working on the original one.
+            // Replace the queue-1 socket, several times: its pair is torn down with it, its frames come back to
+            // the pool, and the new one gets a fresh pair, while queue 0 keeps working on the original one. The
+            // pool has room for three fill rings, so frames lost per cycle would run it dry by the third.
             steering.removeSocket(0, sockets[1]);
-            sockets[1].close();
-            try (NetNamespace.Scope in = net.a.enter()) {
-                sockets[1] = XskSocket.open(umem, new XskSocketConfig(VethPair.A_IF, 1).bindMode(BindMode.COPY));
+            for (int cycle = 0; cycle < 5; cycle++) {
+                sockets[1].close();
+                assertEquals(2048, umem.framesInKernel(), "queue 1's frames are back after cycle " + cycle);
+                assertEquals(2048, pool.inUse(), "only queue 0's fill ring holds frames: " + pool.leakReport());
+                try (NetNamespace.Scope in = net.a.enter()) {
+                    sockets[1] = XskSocket.open(umem, new XskSocketConfig(VethPair.A_IF, 1).bindMode(BindMode.COPY));
+                }
+                assertEquals(2048, sockets[1].fill().outstanding(), "the new queue-1 pair is filled in cycle " + cycle);
             }
             steering.addSocket(0, sockets[1]);
             assertNotSame(sockets[0].fill(), sockets[1].fill());
