@@ -95,13 +95,13 @@ public final class Checksums {
     }
 
     /**
-     * Like {@link #udp}, for a datagram whose payload's folded sum is already known: only the 8-byte header
-     * (checksum field zero) is read.
+     * Like {@link #udp}, for a datagram whose payload's folded sum is already known: computed from the header
+     * fields alone, without reading the buffer.
      */
-    public static int udpFromPayloadSum(DirectBuffer buffer, int index, int udpLength, int sourceIp,
-                                        int destinationIp, int payloadSum) {
-        long sum = sum(buffer, index, UdpFlyweight.HEADER_LENGTH,
-            payloadSum + pseudoHeaderSum(sourceIp, destinationIp, Ipv4Flyweight.PROTOCOL_UDP, udpLength));
+    public static int udpFromParts(int sourceIp, int destinationIp, int sourcePort, int destinationPort,
+                                   int udpLength, int payloadSum) {
+        long sum = pseudoHeaderSum(sourceIp, destinationIp, Ipv4Flyweight.PROTOCOL_UDP, udpLength)
+            + sourcePort + destinationPort + udpLength + payloadSum;
         int checksum = ~fold(sum) & 0xFFFF;
         return checksum == 0 ? 0xFFFF : checksum;
     }

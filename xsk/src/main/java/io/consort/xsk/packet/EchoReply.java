@@ -52,12 +52,17 @@ public final class EchoReply {
         EthernetFlyweight.writeMac(buffer, frameIndex + EthernetFlyweight.DESTINATION_OFFSET, parser.sourceMac());
         EthernetFlyweight.writeMac(buffer, frameIndex + EthernetFlyweight.SOURCE_OFFSET, parser.destinationMac());
         int ip = parser.ipIndex();
+        // The new IP checksum is the verified old one updated for the TTL (RFC 1624, eqn. 3; swapping addresses
+        // leaves the sum alone), read before any write: re-reading the header just written in narrower stores
+        // would stall on store forwarding.
+        int ttlProtocol = buffer.getShort(ip + Ipv4Flyweight.TTL_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        int oldChecksum = buffer.getShort(ip + Ipv4Flyweight.CHECKSUM_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        int newTtlProtocol = (Ipv4Flyweight.DEFAULT_TTL << 8) | (ttlProtocol & 0xFF);
+        int ipChecksum = ~Checksums.fold((~oldChecksum & 0xFFFF) + (~ttlProtocol & 0xFFFF) + newTtlProtocol) & 0xFFFF;
         buffer.putInt(ip + Ipv4Flyweight.SOURCE_OFFSET, parser.destinationIp(), ByteOrder.BIG_ENDIAN);
         buffer.putInt(ip + Ipv4Flyweight.DESTINATION_OFFSET, parser.sourceIp(), ByteOrder.BIG_ENDIAN);
-        buffer.putByte(ip + Ipv4Flyweight.TTL_OFFSET, (byte) Ipv4Flyweight.DEFAULT_TTL);
-        buffer.putShort(ip + Ipv4Flyweight.CHECKSUM_OFFSET, (short) 0);
-        buffer.putShort(ip + Ipv4Flyweight.CHECKSUM_OFFSET,
-            (short) Checksums.ipv4Header(buffer, ip, Ipv4Flyweight.HEADER_LENGTH), ByteOrder.BIG_ENDIAN);
+        buffer.putShort(ip + Ipv4Flyweight.TTL_OFFSET, (short) newTtlProtocol, ByteOrder.BIG_ENDIAN);
+        buffer.putShort(ip + Ipv4Flyweight.CHECKSUM_OFFSET, (short) ipChecksum, ByteOrder.BIG_ENDIAN);
         int udp = parser.udpIndex();
         int udpLength = parser.payloadLength() + UdpFlyweight.HEADER_LENGTH;
         buffer.putShort(udp + UdpFlyweight.SOURCE_PORT_OFFSET, (short) parser.destinationPort(), ByteOrder.BIG_ENDIAN);
@@ -67,8 +72,8 @@ public final class EchoReply {
             int payloadSum = parser.payloadSum();
             int checksum = payloadSum == UdpFrameParser.NO_PAYLOAD_SUM
                 ? Checksums.udp(buffer, udp, udpLength, parser.destinationIp(), parser.sourceIp())
-                : Checksums.udpFromPayloadSum(buffer, udp, udpLength, parser.destinationIp(), parser.sourceIp(),
-                    reversedSum(payloadSum, parser.payloadLength()));
+                : Checksums.udpFromParts(parser.destinationIp(), parser.sourceIp(), parser.destinationPort(),
+                    parser.sourcePort(), udpLength, reversedSum(payloadSum, parser.payloadLength()));
             buffer.putShort(udp + UdpFlyweight.CHECKSUM_OFFSET, (short) checksum, ByteOrder.BIG_ENDIAN);
         }
     }

@@ -42,17 +42,19 @@ class EchoReplyTest {
     }
 
     /**
-     * The reply's checksum, whether derived from the payload sum the parser kept while verifying or computed
-     * over the reversed payload, is the one a from-scratch reference computes; also with a kernel sender's
-     * unfinished (CHECKSUM_PARTIAL) checksum in the request.
+     * The reply's checksums are the ones a from-scratch reference computes: the UDP one whether derived from the
+     * payload sum the parser kept while verifying or computed over the reversed payload, also with a kernel
+     * sender's unfinished (CHECKSUM_PARTIAL) checksum in the request; the IP one updated from the request's for
+     * any request TTL.
      */
     @Property
     void replyChecksumMatchesTheReference(@ForAll @Size(max = 1472) byte[] payload,
                                           @ForAll UdpChecksumPolicy policy, @ForAll boolean partialRequest,
-                                          @ForAll @IntRange(min = 1, max = 65535) int clientPort) {
+                                          @ForAll @IntRange(min = 1, max = 65535) int clientPort,
+                                          @ForAll @IntRange(min = 1, max = 255) int requestTtl) {
         UnsafeBuffer frame = new UnsafeBuffer(new byte[Frames.HEADROOM + payload.length + 16]);
         frame.putBytes(Frames.HEADROOM, payload);
-        new UdpFrameWriter(Frames.CLIENT_MAC, Frames.CLIENT_IP, clientPort)
+        new UdpFrameWriter(Frames.CLIENT_MAC, Frames.CLIENT_IP, clientPort).ttl(requestTtl)
             .write(frame, Frames.HEADROOM, payload.length, Frames.SERVER_MAC, Frames.SERVER_IP, Frames.SERVER_PORT);
         int ip = Frames.frameIndex() + 14;
         int udp = ip + 20;
