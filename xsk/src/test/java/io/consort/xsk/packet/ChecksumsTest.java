@@ -1,6 +1,8 @@
 package io.consort.xsk.packet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import net.jqwik.api.ForAll;
@@ -33,5 +35,17 @@ class ChecksumsTest {
         UnsafeBuffer buffer = new UnsafeBuffer(header);
         new Ipv4Flyweight().wrap(buffer, 0).updateChecksum();
         assertEquals(0xFFFF, Checksums.fold(Checksums.sum(buffer, 0, 20, 0)));
+    }
+
+    @Property
+    void writtenDatagramVerifiesAndACorruptedOneDoesNot(@ForAll @Size(min = 1, max = 1472) byte[] payload,
+                                                        @ForAll @IntRange(max = 1471) int corrupt) {
+        UnsafeBuffer frame = Frames.clientToServer(payload);
+        int udp = Frames.frameIndex() + 34;
+        int udpLength = payload.length + 8;
+        assertTrue(Checksums.udpVerifies(frame, udp, udpLength, Frames.CLIENT_IP, Frames.SERVER_IP));
+        int at = udp + 8 + corrupt % payload.length;
+        frame.putByte(at, (byte) (frame.getByte(at) ^ 0x10));
+        assertFalse(Checksums.udpVerifies(frame, udp, udpLength, Frames.CLIENT_IP, Frames.SERVER_IP));
     }
 }
