@@ -10,7 +10,8 @@ import io.consort.xsk.ring.RingMemory;
  * (the thesis's shared-UMEM stall came from several owners of one pair).
  */
 final class FrameRings {
-    final int slot;
+    /** Unique within the UMEM: the native slot is reused once its pair is gone, an id never is. */
+    final int id;
     /**
      * Bound by Consort's C rather than libxdp: its last socket's close really unbinds, so the kernel is done
      * with every frame lent to the pair once that socket is gone.
@@ -26,8 +27,8 @@ final class FrameRings {
      */
     int lent;
 
-    FrameRings(int slot, boolean own, RingMemory fill, RingMemory completion) {
-        this.slot = slot;
+    FrameRings(int id, boolean own, RingMemory fill, RingMemory completion) {
+        this.id = id;
         this.own = own;
         this.fill = new FillRing(fill);
         this.completion = new CompletionRing(completion);

@@ -19,15 +19,19 @@ import java.util.List;
  * <p>Single-threaded, like the pool: one duty cycle owns a UMEM and all its sockets.
  */
 public final class Umem implements AutoCloseable {
-    private static final byte MIXED_PAIRS = -1;
+    private static final int MIXED_PAIRS = -1;
     private static final int MAX_PAIRS = 64;
 
     private final FramePool pool;
     private final boolean ownsPool;
     private final UmemConfig config;
     private final int[] kernelRefs;
-    /** The pair slot a lent frame went to, {@link #MIXED_PAIRS} when lent to several at once. */
-    private final byte[] lentTo;
+    /**
+     * The pair a lent frame went to ({@link FrameRings#id}, never reused, unlike the native slot), or
+     * {@link #MIXED_PAIRS} when lent to several at once.
+     */
+    private final int[] lentTo;
+    private int nextPairId;
     private final FrameRings[] pairs = new FrameRings[MAX_PAIRS];
     private final List<XskSocket> sockets = new ArrayList<>();
     private long handle;
@@ -38,7 +42,7 @@ public final class Umem implements AutoCloseable {
         this.ownsPool = ownsPool;
         this.config = config;
         this.kernelRefs = new int[pool.frameCount()];
-        this.lentTo = new byte[pool.frameCount()];
+        this.lentTo = new int[pool.frameCount()];
         this.handle = handle;
     }
 
@@ -125,7 +129,7 @@ public final class Umem implements AutoCloseable {
      */
     FrameRings adoptPair(int slot, boolean created, boolean own, long[] rings) {
         if (created) {
-            pairs[slot] = new FrameRings(slot, own, RingMemory.of(rings, 2 * XskNative.RING_LONGS),
+            pairs[slot] = new FrameRings(nextPairId++, own, RingMemory.of(rings, 2 * XskNative.RING_LONGS),
                 RingMemory.of(rings, 3 * XskNative.RING_LONGS));
         }
         FrameRings pair = pairs[slot];
@@ -160,7 +164,7 @@ public final class Umem implements AutoCloseable {
 
     /** The kernel now holds one more reference to {@code frame}, on {@code pair}'s rings. */
     void lend(int frame, FrameRings pair) {
-        lentTo[frame] = kernelRefs[frame]++ == 0 || lentTo[frame] == pair.slot ? (byte) pair.slot : MIXED_PAIRS;
+        lentTo[frame] = kernelRefs[frame]++ == 0 || lentTo[frame] == pair.id ? pair.id : MIXED_PAIRS;
     }
 
     /**
@@ -173,7 +177,7 @@ public final class Umem implements AutoCloseable {
             return;
         }
         for (int frame = 0; frame < kernelRefs.length; frame++) {
-            if (kernelRefs[frame] > 0 && lentTo[frame] == pair.slot) {
+            if (kernelRefs[frame] > 0 && lentTo[frame] == pair.id) {
                 while (kernelRefs[frame] > 0) {
                     kernelRefs[frame]--;
                     pool.release(frame);

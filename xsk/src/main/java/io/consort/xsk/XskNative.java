@@ -30,13 +30,10 @@ final class XskNative {
     static native int umemDelete(long umem);
 
     /**
-     * Creates and binds a socket on the UMEM; fills {@code rings[0..20)} with rx, tx, fill, completion and
-     * {@code info} with fd, ifindex, fill/completion pair slot, and 1 when this socket created that pair.
-     * Returns the native handle, or -errno.
-     */
-    /**
-     * Creates and binds a socket; {@code peerFd} is an open socket of the same UMEM on the same queue, or -1.
-     * Returns a handle, or -errno.
+     * Creates and binds a socket on the UMEM; {@code peerFd} is an open socket of the same UMEM on the same
+     * queue, or -1. Fills {@code rings[0..20)} with rx, tx, fill, completion and {@code info} with fd, ifindex,
+     * fill/completion pair slot, 1 when this socket created that pair, and 1 when Consort's C (not libxdp) bound
+     * it. Returns the native handle, or -errno.
      */
     static native long socketCreate(long umem, String interfaceName, int queue, int rxSize, int txSize,
                                     int bindFlags, int peerFd, long[] rings, int[] info);
