@@ -36,10 +36,7 @@ class MultiQueueTest {
     @Test
     void oneSocketPerQueueReceivesEveryPacketOnce() throws Exception {
         assumePinnedSenders();
-        try (VethPair net = VethPair.create()) {
-            twoQueues(net.a, VethPair.A_IF);
-            twoQueues(net.b, VethPair.B_IF);
-            followSendingCpu(net.b);
+        try (VethPair net = twoQueueNetwork()) {
 
             Umem umem;
             XskSocket[] sockets = new XskSocket[2];
@@ -119,10 +116,7 @@ class MultiQueueTest {
     @Test
     void severalSocketsOnEveryQueueShareThatQueuesPair() throws Exception {
         assumePinnedSenders();
-        try (VethPair net = VethPair.create()) {
-            twoQueues(net.a, VethPair.A_IF);
-            twoQueues(net.b, VethPair.B_IF);
-            followSendingCpu(net.b);
+        try (VethPair net = twoQueueNetwork()) {
             Umem umem;
             XskSocket[] sockets = new XskSocket[2];
             XdpSteering steering;
@@ -172,6 +166,20 @@ class MultiQueueTest {
         return new UmemConfig()
             .framePool(new FramePoolConfig().frameSize(2048).frameCount(8192).receiveLimit(6144).sendLimit(1024))
             .fillRingSize(2048).completionRingSize(2048);
+    }
+
+    /** A veth pair with two active queues on each side, the sender's tx queue following its CPU. */
+    private static VethPair twoQueueNetwork() {
+        VethPair net = VethPair.create();
+        try {
+            twoQueues(net.a, VethPair.A_IF);
+            twoQueues(net.b, VethPair.B_IF);
+            followSendingCpu(net.b);
+            return net;
+        } catch (RuntimeException e) {
+            net.close();
+            throw e;
+        }
     }
 
     private static void twoQueues(NetNamespace ns, String ifname) {
