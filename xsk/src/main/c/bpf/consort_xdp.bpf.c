@@ -4,8 +4,8 @@
  * group's AF_XDP sockets on the receiving queue (round-robin); everything else passes to the kernel.
  *
  * Map shapes must match io.consort.xsk.bpf.SteeringMaps. Maps user space writes are plain ARRAY/HASH: a
- * write to a per-CPU map from user space would reach only one CPU (thesis, section 6.4). Only the counters and
- * round-robin cursors, which the program alone writes, are per-CPU: no atomic operation per packet.
+ * write to a per-CPU map from user space would reach only one CPU (thesis, section 6.4). Only the counters,
+ * which the program alone writes, are per-CPU: no atomic operation per packet for them.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -50,9 +50,13 @@ struct {
 	__type(value, __u32);
 } socket_counts SEC(".maps");
 
-/* Round-robin cursor per (group, queue) and CPU: each CPU spreads the packets it processes over the sockets. */
+/*
+ * Round-robin cursor per (group, queue), advanced atomically: one queue's packets may be processed on several
+ * CPUs (on veth, the senders'), and the spread over the sockets must stay exact. Touched only when a queue
+ * has more than one socket.
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, MAX_GROUPS * MAX_QUEUES);
 	__type(key, __u32);
 	__type(value, __u32);
@@ -178,7 +182,7 @@ int consort_steer(struct xdp_md *ctx)
 	if (*sockets > 1) {
 		cursor = bpf_map_lookup_elem(&rr_cursor, &key);
 		if (cursor)
-			slot = (*cursor)++ % *sockets;
+			slot = __sync_fetch_and_add(cursor, 1) % *sockets;
 	}
 	count(STAT_REDIRECTED);
 	/* An empty XSKMAP slot (socket closed meanwhile) falls back to XDP_PASS. */
