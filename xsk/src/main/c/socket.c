@@ -43,6 +43,12 @@ static int find_pair(struct consort_umem *umem, int ifindex, __u32 queue, int *c
 	return -1;
 }
 
+/* libxdp can bind only the sockets on the queue of the UMEM's first socket (see bind.c); Consort binds the rest. */
+static int on_first_queue(const struct consort_umem *umem, int ifindex, __u32 queue)
+{
+	return umem->first_ifindex < 0 || (umem->first_ifindex == ifindex && umem->first_queue == queue);
+}
+
 JNIEXPORT jlong JNICALL Java_io_consort_xsk_XskNative_socketCreate(JNIEnv *env, jclass cls, jlong umem_handle,
 								     jstring ifname, jint queue, jint rx_size,
 								     jint tx_size, jint bind_flags, jint peer_fd,
@@ -77,8 +83,7 @@ JNIEXPORT jlong JNICALL Java_io_consort_xsk_XskNative_socketCreate(JNIEnv *env, 
 	sock = calloc(1, sizeof(*sock));
 	if (!sock)
 		return -ENOMEM;
-	if (created ? umem->first_ifindex >= 0 && (umem->first_ifindex != ifindex || umem->first_queue != (__u32)queue)
-		    : pair->own) {
+	if (!on_first_queue(umem, ifindex, (__u32)queue)) {
 		err = consort_bind_shared(umem, pair, created, sock, ifindex, (__u32)queue, (__u32)rx_size,
 					  (__u32)tx_size, peer_fd);
 	} else {

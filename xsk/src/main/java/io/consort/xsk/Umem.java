@@ -177,12 +177,17 @@ public final class Umem implements AutoCloseable {
             return;
         }
         for (int frame = 0; frame < kernelRefs.length; frame++) {
-            if (kernelRefs[frame] > 0 && lentTo[frame] == pair.id) {
-                while (kernelRefs[frame] > 0) {
-                    kernelRefs[frame]--;
-                    pool.release(frame);
-                }
+            if (lentTo[frame] == pair.id) {
+                giveBack(frame);
             }
+        }
+    }
+
+    /** Releases to the pool every reference the kernel held to {@code frame}; it holds none afterwards. */
+    private void giveBack(int frame) {
+        while (kernelRefs[frame] > 0) {
+            kernelRefs[frame]--;
+            pool.release(frame);
         }
     }
 
@@ -219,10 +224,7 @@ public final class Umem implements AutoCloseable {
         int result = XskNative.umemDelete(handle);
         handle = 0;
         for (int frame = 0; frame < kernelRefs.length; frame++) {
-            while (kernelRefs[frame] > 0) {
-                kernelRefs[frame]--;
-                pool.release(frame);
-            }
+            giveBack(frame);
         }
         if (ownsPool) {
             try {

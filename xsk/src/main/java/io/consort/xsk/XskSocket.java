@@ -72,20 +72,19 @@ public final class XskSocket implements AutoCloseable {
         int peerFd = umem.socketOn(ifindex, config.queue());
         long[] rings = new long[4 * XskNative.RING_LONGS];
         int[] info = new int[5];
-        long handle = XskNative.socketCreate(umem.handle(), name, config.queue(), config.rxRingSize(),
-            config.txRingSize(), config.bindFlags(), peerFd, rings, info);
         // A socket just closed on this queue keeps it busy until the kernel releases its buffer pool, which it
         // does asynchronously (after an RCU grace period, from a work queue): ~10-20 ms here. Wait that out.
         long busyDeadline = System.nanoTime() + BUSY_RETRY_NANOS;
-        while (handle == -Errno.EBUSY && System.nanoTime() < busyDeadline) {
+        long handle;
+        while ((handle = XskNative.socketCreate(umem.handle(), name, config.queue(), config.rxRingSize(),
+                config.txRingSize(), config.bindFlags(), peerFd, rings, info)) == -Errno.EBUSY
+            && System.nanoTime() < busyDeadline) {
             try {
                 Thread.sleep(2);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
             }
-            handle = XskNative.socketCreate(umem.handle(), name, config.queue(), config.rxRingSize(),
-                config.txRingSize(), config.bindFlags(), peerFd, rings, info);
         }
         if (handle < 0) {
             throw Errno.failure((int) -handle, "binding an AF_XDP socket to " + name + " queue " + config.queue()
@@ -275,7 +274,7 @@ public final class XskSocket implements AutoCloseable {
             return true;
         }
         int result = XskNative.poll(fd, POLLIN, timeoutMillis);
-        if (result < 0 && -result != 4) {
+        if (result < 0 && -result != Errno.EINTR) {
             throw Errno.failure(-result, "polling the AF_XDP socket", null);
         }
         return result > 0;
