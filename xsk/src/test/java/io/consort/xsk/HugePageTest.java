@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.consort.iovec.Account;
 import io.consort.iovec.FramePool;
 import io.consort.iovec.FramePoolConfig;
 import io.consort.xsk.bpf.AttachMode;
@@ -20,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -92,15 +90,7 @@ class HugePageTest {
             int count = 100;
             int[] offsets = new int[count];
             int[] lengths = new int[count];
-            UnsafeBuffer buffer = pool.buffer();
-            for (int i = 0; i < count; i++) {
-                int frame = pool.acquire(Account.SEND);
-                offsets[i] = pool.frameOffset(frame) + pool.headroom();
-                byte[] payload = ("huge " + i).getBytes(StandardCharsets.US_ASCII);
-                buffer.putBytes(offsets[i] + RawFrames.HEADERS, payload);
-                lengths[i] = RawFrames.udp(buffer, offsets[i], VethPair.A_MAC, VethPair.B_MAC, VethPair.A_IP,
-                    VethPair.B_IP, PORT, PORT, payload.length);
-            }
+            RawFrames.textPackets(pool, "huge ", PORT, PORT, offsets, lengths);
             int sent = 0;
             while (sent < count) {
                 sent += socket.send(TransmitReceiveTest.shift(offsets, sent), TransmitReceiveTest.shift(lengths, sent),
@@ -132,7 +122,7 @@ class HugePageTest {
                 int n = socket.receive(rxOffsets, rxLengths, rxOffsets.length);
                 for (int i = 0; i < n; i++) {
                     assertTrue(rxOffsets[i] >= 0 && rxOffsets[i] < FRAME_SIZE * FRAME_COUNT, "offset inside the UMEM");
-                    String text = TransmitReceiveTest.payload(buffer, rxOffsets[i], rxLengths[i]);
+                    String text = TransmitReceiveTest.payload(pool.buffer(), rxOffsets[i], rxLengths[i]);
                     assertTrue(text.startsWith("back "), text);
                     int index = Integer.parseInt(text.substring(5));
                     assertFalse(seen[index], "packet " + index + " received twice");

@@ -1,5 +1,8 @@
 package io.consort.xsk;
 
+import io.consort.iovec.Account;
+import io.consort.iovec.FramePool;
+import java.nio.charset.StandardCharsets;
 import org.agrona.MutableDirectBuffer;
 
 /** Test-local Ethernet/IPv4/UDP writer (UDP checksum 0, which IPv4 allows), independent of the packet package. */
@@ -39,6 +42,22 @@ final class RawFrames {
         b.putShort(udp + 4, (short) (8 + payloadLength), java.nio.ByteOrder.BIG_ENDIAN);
         b.putShort(udp + 6, (short) 0);
         return HEADERS + payloadLength;
+    }
+
+    /**
+     * Fills {@code offsets} and {@code lengths} with UDP packets from {@link VethPair}'s side a to side b, one per
+     * fresh SEND frame of {@code pool}, packet {@code i} carrying the text {@code prefix + i}.
+     */
+    static void textPackets(FramePool pool, String prefix, int sourcePort, int destinationPort, int[] offsets,
+                            int[] lengths) {
+        for (int i = 0; i < offsets.length; i++) {
+            int frame = pool.acquire(Account.SEND);
+            offsets[i] = pool.frameOffset(frame) + pool.headroom();
+            byte[] payload = (prefix + i).getBytes(StandardCharsets.US_ASCII);
+            pool.buffer().putBytes(offsets[i] + HEADERS, payload);
+            lengths[i] = udp(pool.buffer(), offsets[i], VethPair.A_MAC, VethPair.B_MAC, VethPair.A_IP, VethPair.B_IP,
+                sourcePort, destinationPort, payload.length);
+        }
     }
 
     static void putMac(MutableDirectBuffer b, int index, long mac) {

@@ -3,7 +3,6 @@ package io.consort.xsk;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.consort.iovec.Account;
 import io.consort.iovec.FramePool;
 import io.consort.iovec.FramePoolConfig;
 import io.consort.xsk.bpf.AttachMode;
@@ -40,15 +39,7 @@ class TransmitReceiveTest {
             int count = 100;
             int[] offsets = new int[count];
             int[] lengths = new int[count];
-            UnsafeBuffer buffer = pool.buffer();
-            for (int i = 0; i < count; i++) {
-                int frame = pool.acquire(Account.SEND);
-                offsets[i] = pool.frameOffset(frame) + pool.headroom();
-                byte[] payload = ("hello " + i).getBytes(StandardCharsets.US_ASCII);
-                buffer.putBytes(offsets[i] + RawFrames.HEADERS, payload);
-                lengths[i] = RawFrames.udp(buffer, offsets[i], VethPair.A_MAC, VethPair.B_MAC, VethPair.A_IP,
-                    VethPair.B_IP, 40000, PORT, payload.length);
-            }
+            RawFrames.textPackets(pool, "hello ", 40000, PORT, offsets, lengths);
             int sent = 0;
             while (sent < count) {
                 sent += socket.send(shift(offsets, sent), shift(lengths, sent), count - sent);
