@@ -2,7 +2,6 @@ package io.consort.xsk.transport;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.Arrays;
 
 /**
  * Where a {@link UdpTransport} listens and sends: the member's rank, every member's address by rank, and
@@ -78,13 +77,7 @@ public final class UdpTransportConfig {
     }
 
     void validate() {
-        if (localRank < 0 || localRank >= members.length) {
-            throw new IllegalArgumentException("local rank " + localRank + " is not one of the "
-                + members.length + " members " + Arrays.toString(members));
-        }
-        if (multicastGroup != null && !multicastGroup.isMulticastAddress()) {
-            throw new IllegalArgumentException(multicastGroup + " is not a multicast group");
-        }
+        GroupAddresses.validate(localRank, members, multicastGroup);
         if (maxPacketLength <= 0 || maxPacketLength > 65507) {
             throw new IllegalArgumentException("maxPacketLength must be 1..65507, was " + maxPacketLength);
         }

@@ -6,7 +6,6 @@ import io.consort.xsk.packet.NeighbourTable;
 import io.consort.xsk.packet.UdpChecksumPolicy;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.Arrays;
 
 /**
  * Where an {@link XskTransport} sends and receives: the interface and queue, every member's UDP address by
@@ -154,13 +153,7 @@ public final class XskTransportConfig {
     }
 
     void validate() {
-        if (localRank < 0 || localRank >= members.length) {
-            throw new IllegalArgumentException("local rank " + localRank + " is not one of the "
-                + members.length + " members " + Arrays.toString(members));
-        }
-        if (multicastGroup != null && !multicastGroup.isMulticastAddress()) {
-            throw new IllegalArgumentException(multicastGroup + " is not a multicast group");
-        }
+        GroupAddresses.validate(localRank, members, multicastGroup);
         if (maxPacketLength <= 0) {
             throw new IllegalArgumentException("maxPacketLength must be positive, was " + maxPacketLength);
         }
