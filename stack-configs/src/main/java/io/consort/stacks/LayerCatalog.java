@@ -5,6 +5,9 @@ import io.consort.layers.proto.Frag;
 import io.consort.layers.proto.Mnak;
 import io.consort.layers.proto.Pt2pt;
 import io.consort.layers.proto.Stable;
+import io.consort.layers.proto.Suspect;
+import io.consort.layers.proto.ChkFifo;
+import io.consort.layers.membership.Gmp;
 import io.consort.layers.runtime.Layer;
 import io.consort.layers.runtime.Services;
 import java.util.Collections;
@@ -16,11 +19,16 @@ import java.util.function.Function;
 
 /**
  * The protocol layers a stack description can name, each with its parameters and their defaults. Defaults suit a
- * LAN or the simulator: 1 ms timers, windows of 256 messages.
+ * LAN or the simulator: 1 ms timers, windows of 256 messages; heartbeats every 20 ms with suspicion after 10
+ * silent sweeps (about 220 ms), flush steps that time out after 500 ms, partitions looked for every 200 ms.
  */
 public final class LayerCatalog {
     public static final int DEFAULT_WINDOW = 256;
     public static final long DEFAULT_TICK_NANOS = 1_000_000;
+    public static final long DEFAULT_SWEEP_NANOS = 20_000_000;
+    public static final int DEFAULT_MISSES = 10;
+    public static final long DEFAULT_FLUSH_TIMEOUT_NANOS = 500_000_000;
+    public static final long DEFAULT_MERGE_PERIOD_NANOS = 200_000_000;
 
     private static final Map<String, Entry> ENTRIES = new LinkedHashMap<>();
 
@@ -35,6 +43,13 @@ public final class LayerCatalog {
             params.integer("retransmit", 2)));
         add("mnak", Set.of("window", "nak"), params -> new Mnak(
             params.integer("window", DEFAULT_WINDOW), params.nanos("nak", DEFAULT_TICK_NANOS)));
+        add("suspect", Set.of("sweep", "misses", "slander"), params -> new Suspect(
+            params.nanos("sweep", DEFAULT_SWEEP_NANOS), params.integer("misses", DEFAULT_MISSES),
+            params.integer("slander", 1) != 0));
+        add("gmp", Set.of("tick", "timeout", "merge", "quorum"), params -> new Gmp(
+            params.nanos("tick", DEFAULT_SWEEP_NANOS), params.nanos("timeout", DEFAULT_FLUSH_TIMEOUT_NANOS),
+            params.nanos("merge", DEFAULT_MERGE_PERIOD_NANOS), params.integer("quorum", 0)));
+        add("chk_fifo", Set.of(), params -> new ChkFifo());
     }
 
     private LayerCatalog() {

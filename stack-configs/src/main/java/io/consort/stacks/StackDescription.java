@@ -20,7 +20,9 @@ import java.util.Properties;
 public final class StackDescription {
     /** Named stacks. */
     public static final Map<String, String> NAMED = Map.of(
-        "reliable-fifo", "frag:flow:stable:pt2pt:mnak");
+        "reliable-fifo", "frag:flow:stable:pt2pt:mnak",
+        "vsync", "gmp:frag:flow:stable:pt2pt:mnak:suspect",
+        "primary-vsync", "gmp(quorum=3):frag:flow:stable:pt2pt:mnak:suspect");
 
     /** Property holding a stack name or description, for {@link #fromProperties}. */
     public static final String STACK_PROPERTY = "consort.stack";

@@ -14,6 +14,10 @@ import org.agrona.concurrent.status.AtomicCounter;
  * messages wait here, in order, holding their send frames. When the send account runs dry the member stops
  * taking application messages and the application sees back-pressure: a fast sender cannot exhaust a slow
  * member's memory, nor its own. Adds no header.
+ *
+ * <p>When a view ends, sends held for members that take no part in the flush ({@link Event#FLUSH}) are dropped
+ * and counted, and {@link Event#DRAIN} is held here until every message held back has gone down: the flush then
+ * covers everything the application handed to this view.
  */
 public final class Flow extends Layer {
     private final int castWindow;
@@ -26,8 +30,12 @@ public final class Flow extends Layer {
     private long[] sendsAcked;
     private EventQueue[] sendsWaiting;
 
+    private boolean[] excluded;
+    private Event drainQuery;
+
     private AtomicCounter castsHeld;
     private AtomicCounter sendsHeld;
+    private AtomicCounter sendsToFailed;
 
     public Flow(int castWindow, int sendWindow) {
         if (castWindow < 1 || sendWindow < 1) {
@@ -77,13 +85,23 @@ public final class Flow extends Layer {
         for (int peer = 0; peer < sendsWaiting.length; peer++) {
             sendsWaiting[peer] = new EventQueue(capacity);
         }
+        excluded = new boolean[context.groupSize()];
         castsHeld = context.counter("casts held back");
+        sendsToFailed = context.counter("sends to failed members dropped");
         sendsHeld = context.counter("sends held back");
     }
 
     @Override
     public void down(Event event) {
-        if (event.unreliable) {
+        if (event.type == Event.FLUSH) {
+            onFlush(event);
+        } else if (event.type == Event.DRAIN) {
+            if (drainQuery != null) {
+                ctx.release(drainQuery);
+            }
+            drainQuery = event;
+            passDrainWhenEmpty();
+        } else if (event.unreliable) {
             ctx.down(event);
         } else if (event.type == Event.CAST) {
             if (castsWaiting.isEmpty() && castsSent - castsStable < castWindow) {
@@ -95,7 +113,10 @@ public final class Flow extends Layer {
             }
         } else if (event.type == Event.SEND) {
             int peer = event.peer;
-            if (sendsWaiting[peer].isEmpty() && sendsSent[peer] - sendsAcked[peer] < sendWindow) {
+            if (excluded[peer]) {
+                sendsToFailed.incrementRelease();
+                ctx.release(event);
+            } else if (sendsWaiting[peer].isEmpty() && sendsSent[peer] - sendsAcked[peer] < sendWindow) {
                 sendsSent[peer]++;
                 ctx.down(event);
             } else {
@@ -105,6 +126,34 @@ public final class Flow extends Layer {
         } else {
             ctx.down(event);
         }
+    }
+
+    private void onFlush(Event event) {
+        for (int peer = 0; peer < excluded.length; peer++) {
+            if (event.vector[peer] != 0 && !excluded[peer]) {
+                excluded[peer] = true;
+                for (Event held = sendsWaiting[peer].poll(); held != null; held = sendsWaiting[peer].poll()) {
+                    sendsToFailed.incrementRelease();
+                    ctx.release(held);
+                }
+            }
+        }
+        ctx.down(event);
+        passDrainWhenEmpty();
+    }
+
+    private void passDrainWhenEmpty() {
+        if (drainQuery == null || !castsWaiting.isEmpty()) {
+            return;
+        }
+        for (EventQueue waiting : sendsWaiting) {
+            if (!waiting.isEmpty()) {
+                return;
+            }
+        }
+        Event passing = drainQuery;
+        drainQuery = null;
+        ctx.down(passing);
     }
 
     private static void park(EventQueue queue, Event event) {
@@ -119,11 +168,13 @@ public final class Flow extends Layer {
             castsStable = Math.max(castsStable, event.vector[ctx.rank()]);
             ctx.release(event);
             releaseCasts();
+            passDrainWhenEmpty();
         } else if (event.type == Event.ACKED) {
             int peer = event.peer;
             sendsAcked[peer] = Math.max(sendsAcked[peer], event.seqno);
             ctx.release(event);
             releaseSends(peer);
+            passDrainWhenEmpty();
         } else {
             ctx.up(event);
         }
@@ -146,6 +197,10 @@ public final class Flow extends Layer {
 
     @Override
     public void close() {
+        if (drainQuery != null) {
+            ctx.release(drainQuery);
+            drainQuery = null;
+        }
         drain(castsWaiting);
         for (EventQueue queue : sendsWaiting) {
             drain(queue);

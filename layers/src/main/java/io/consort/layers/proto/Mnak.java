@@ -10,41 +10,58 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 
 /**
- * Reliable FIFO multicast with negative acknowledgements (Ensemble's mnak).
+ * Reliable FIFO multicast with negative acknowledgements (Ensemble's mnak), and the message half of a flush.
  *
- * <p>Each reliable cast gets the next sequence number of its sender and is kept until the stable layer reports
- * that every member has delivered it. Receivers deliver each sender's casts in order, keep early ones within a
- * window, and on a timer ask the sender for the runs they miss; they learn of casts they never saw (lost tails)
- * from the stability gossip. A member's own casts are delivered to itself here, in the same order.
+ * <p>Each reliable cast gets the next sequence number of its sender. Every member keeps every origin's casts,
+ * its own included, until the stable layer reports that every member has delivered them: so the origin can
+ * resend them, and so can anyone else when the origin has failed. Receivers deliver each origin's casts in
+ * order, keep early ones within a window, and on a timer ask for the runs they miss; they learn of casts they
+ * never saw (lost tails) from the stability gossip. A member's own casts are delivered to itself here.
+ *
+ * <p>When a view ends and every survivor has drained ({@link Event#DRAIN}), gmp sends {@link Event#BLOCK}
+ * down: mnak stops delivering and answers with what it has
+ * delivered of each origin ({@link Event#BLOCK_OK}). Gmp's coordinator gathers these and sends a
+ * {@link Event#CUT}: deliver each origin's casts up to the largest count any survivor reported, asking a
+ * survivor that has them; mnak answers {@link Event#CUT_DONE} once it has. So every survivor delivers the same
+ * casts of the ending view. Delivery may start again (a restarted flush) with another BLOCK and CUT.
  *
  * <pre>
- * DATA:  kind(1)=MNAK_DATA  seqno(4)
- * NAK:   kind(1)=MNAK_NAK   runs(1)  { from(4) count(2) } * runs
+ * DATA:    kind(1)=MNAK_DATA    seqno(4)
+ * REPAIR:  kind(1)=MNAK_REPAIR  origin(1) seqno(4)
+ * NAK:     kind(1)=MNAK_NAK     origin(1) runs(1)  { from(4) count(2) } * runs
  * </pre>
  */
 public final class Mnak extends Layer {
     static final int DATA_LENGTH = 5;
+    static final int REPAIR_LENGTH = 6;
     static final int MAX_NAK_RUNS = 32;
     static final int NAK_RUN_LENGTH = 6;
-    static final int NAK_LENGTH = 2 + MAX_NAK_RUNS * NAK_RUN_LENGTH;
+    static final int NAK_LENGTH = 3 + MAX_NAK_RUNS * NAK_RUN_LENGTH;
+    private static final long NO_LIMIT = Long.MAX_VALUE;
 
     private final int window;
     private final long nakIntervalNanos;
 
-    private RetransmitWindow sent;
-
+    private RetransmitWindow[] kept;
     private ReceiveWindow[] received;
     private long[] highestKnown;
     private long[] expectedAtLastTick;
+    private long[] limit;
+    private int[] askFrom;
+    private boolean cutPending;
 
     private AtomicCounter castsSent;
     private AtomicCounter castsDelivered;
     private AtomicCounter duplicates;
     private AtomicCounter outOfWindow;
     private AtomicCounter truncated;
+    private AtomicCounter badOrigin;
+    private AtomicCounter missingHeader;
     private AtomicCounter naksSent;
     private AtomicCounter naksReceived;
     private AtomicCounter retransmitted;
+    private AtomicCounter repaired;
+    private AtomicCounter heldKeptFull;
     private AtomicCounter noEvent;
 
     /**
@@ -66,7 +83,7 @@ public final class Mnak extends Layer {
 
     @Override
     public int maxHeaderLength() {
-        return DATA_LENGTH;
+        return REPAIR_LENGTH;
     }
 
     @Override
@@ -87,24 +104,35 @@ public final class Mnak extends Layer {
     public void init(LayerContext context) {
         super.init(context);
         int members = context.groupSize();
-        sent = new RetransmitWindow(window, context.frames());
+        kept = RetransmitWindow.perMember(members, window, context.frames());
         received = ReceiveWindow.perMember(members, window);
         highestKnown = new long[members];
         expectedAtLastTick = new long[members];
+        limit = new long[members];
+        java.util.Arrays.fill(limit, NO_LIMIT);
+        askFrom = new int[members];
+        for (int origin = 0; origin < members; origin++) {
+            askFrom[origin] = origin;
+        }
         castsSent = context.counter("casts sent");
         castsDelivered = context.counter("casts delivered");
         duplicates = context.counter("dropped duplicate");
         outOfWindow = context.counter("dropped out of window");
         truncated = context.counter("dropped truncated");
+        badOrigin = context.counter("dropped bad origin");
+        missingHeader = context.counter("dropped reliable cast without header");
         naksSent = context.counter("naks sent");
         naksReceived = context.counter("naks received");
         retransmitted = context.counter("retransmitted");
+        repaired = context.counter("repairs sent");
+        heldKeptFull = context.counter("delivery held until stable");
         noEvent = context.counter("deferred no event");
     }
 
+    /** Early casts in the receive window, and delivered ones kept until stable: a window of each per origin. */
     @Override
     public int maxReceiveFramesHeld() {
-        return (ctx.groupSize() - 1) * window;
+        return 2 * (ctx.groupSize() - 1) * window;
     }
 
     @Override
@@ -119,28 +147,48 @@ public final class Mnak extends Layer {
 
     @Override
     public void down(Event event) {
-        if (event.type == Event.STABLE) {
-            onStable(event);
-            ctx.release(event);
-            return;
+        switch (event.type) {
+            case Event.STABLE:
+                onStable(event);
+                ctx.release(event);
+                return;
+            case Event.DRAIN:
+                event.type = Event.DRAINED;
+                ctx.up(event);
+                return;
+            case Event.BLOCK:
+                onBlock(event);
+                return;
+            case Event.CUT:
+                onCut(event);
+                return;
+            case Event.CAST:
+                if (!event.unreliable) {
+                    castOwn(event);
+                    return;
+                }
+                ctx.down(event);
+                return;
+            default:
+                ctx.down(event);
         }
-        if (event.type != Event.CAST || event.unreliable) {
-            ctx.down(event);
-            return;
-        }
-        long seqno = sent.retain(event);
+    }
+
+    private void castOwn(Event event) {
+        int me = ctx.rank();
+        long seqno = kept[me].retain(event);
         castsSent.incrementRelease();
         if (ctx.groupSize() > 1) {
-            transmit(seqno, event.peer);
+            transmit(me, seqno, event.peer);
         }
-        event.peer = ctx.rank();
+        event.peer = me;
         event.seqno = seqno;
         castsDelivered.incrementRelease();
         ctx.up(event);
     }
 
-    /** Sends the retained cast {@code seqno} to {@code destination}; false if no event was free. */
-    private boolean transmit(long seqno, int destination) {
+    /** Sends the kept cast {@code seqno} of {@code origin} to {@code destination}; false if no event was free. */
+    private boolean transmit(int origin, long seqno, int destination) {
         Event copy = ctx.acquire();
         if (copy == null) {
             noEvent.incrementRelease();
@@ -148,20 +196,35 @@ public final class Mnak extends Layer {
         }
         copy.type = Event.CAST;
         copy.peer = destination;
-        sent.copyTo(seqno, copy);
+        kept[origin].copyTo(seqno, copy);
         copy.headers |= ctx.headerBit();
-        int at = copy.payload.push(DATA_LENGTH);
         UnsafeBuffer buffer = copy.payload.buffer();
-        buffer.putByte(at, WireIds.MNAK_DATA);
-        buffer.putInt(at + 1, Seqnos.toWire(seqno), WireIds.ORDER);
+        if (origin == ctx.rank()) {
+            int at = copy.payload.push(DATA_LENGTH);
+            buffer.putByte(at, WireIds.MNAK_DATA);
+            buffer.putInt(at + 1, Seqnos.toWire(seqno), WireIds.ORDER);
+        } else {
+            int at = copy.payload.push(REPAIR_LENGTH);
+            buffer.putByte(at, WireIds.MNAK_REPAIR);
+            buffer.putByte(at + 1, (byte) origin);
+            buffer.putInt(at + 2, Seqnos.toWire(seqno), WireIds.ORDER);
+        }
         ctx.down(copy);
         return true;
     }
 
     @Override
     public void up(Event event) {
-        if (event.type != Event.CAST || (event.headers & ctx.headerBit()) == 0) {
+        if (event.type != Event.CAST) {
             ctx.up(event);
+            return;
+        }
+        if ((event.headers & ctx.headerBit()) == 0) {
+            if (event.unreliable) {
+                ctx.up(event);
+            } else {
+                drop(event, missingHeader);
+            }
             return;
         }
         int at = event.payload.pull(1);
@@ -171,7 +234,15 @@ public final class Mnak extends Layer {
         }
         byte kind = event.payload.buffer().getByte(at);
         if (kind == WireIds.MNAK_DATA) {
-            onData(event);
+            onData(event, event.peer, DATA_LENGTH - 1);
+        } else if (kind == WireIds.MNAK_REPAIR) {
+            int originAt = event.payload.pull(1);
+            int origin = originAt < 0 ? -1 : event.payload.buffer().getByte(originAt) & 0xFF;
+            if (origin < 0 || origin >= ctx.groupSize() || origin == ctx.rank()) {
+                drop(event, badOrigin);
+                return;
+            }
+            onData(event, origin, REPAIR_LENGTH - 2);
         } else if (kind == WireIds.MNAK_NAK) {
             onNak(event);
         } else {
@@ -179,15 +250,15 @@ public final class Mnak extends Layer {
         }
     }
 
-    private void onData(Event event) {
-        int at = event.payload.pull(DATA_LENGTH - 1);
+    private void onData(Event event, int origin, int seqnoOffsetLength) {
+        int at = event.payload.pull(seqnoOffsetLength);
         if (at < 0 || event.unreliable) {
             drop(event, truncated);
             return;
         }
-        int origin = event.peer;
         ReceiveWindow from = received[origin];
         long seqno = Seqnos.widen(event.payload.buffer().getInt(at, WireIds.ORDER), from.expected());
+        event.peer = origin;
         event.seqno = seqno;
         event.headers &= ~ctx.headerBit();
         int verdict = from.offer(event, seqno);
@@ -196,17 +267,37 @@ public final class Mnak extends Layer {
             return;
         }
         highestKnown[origin] = Math.max(highestKnown[origin], seqno + 1);
-        for (Event next = from.poll(); next != null; next = from.poll()) {
+        deliver(origin);
+    }
+
+    /** Delivers origin's casts in order, up to the limit a flush set, while there is room to keep them. */
+    private void deliver(int origin) {
+        ReceiveWindow from = received[origin];
+        RetransmitWindow keep = kept[origin];
+        while (from.expected() < limit[origin] && from.holdsNext()) {
+            if (keep.isFull()) {
+                heldKeptFull.incrementRelease();
+                return;
+            }
+            Event next = from.poll();
+            keep.retain(next);
             castsDelivered.incrementRelease();
             ctx.up(next);
         }
+        checkCutDone();
     }
 
     private void onNak(Event event) {
         naksReceived.incrementRelease();
         UnsafeBuffer buffer = event.payload.buffer();
-        int at = event.payload.pull(1);
-        int runs = at < 0 ? 0 : buffer.getByte(at) & 0xFF;
+        int at = event.payload.pull(2);
+        int origin = at < 0 ? -1 : buffer.getByte(at) & 0xFF;
+        int runs = at < 0 ? 0 : buffer.getByte(at + 1) & 0xFF;
+        if (at < 0 || origin >= ctx.groupSize()) {
+            drop(event, truncated);
+            return;
+        }
+        RetransmitWindow copies = kept[origin];
         int requester = event.peer;
         for (int r = 0; r < runs; r++) {
             int run = event.payload.pull(NAK_RUN_LENGTH);
@@ -214,13 +305,13 @@ public final class Mnak extends Layer {
                 truncated.incrementRelease();
                 break;
             }
-            long from = Math.max(sent.base(), Seqnos.widen(buffer.getInt(run, WireIds.ORDER), sent.base()));
-            long to = Math.min(sent.next(), from + (buffer.getShort(run + 4, WireIds.ORDER) & 0xFFFF));
+            long from = Math.max(copies.base(), Seqnos.widen(buffer.getInt(run, WireIds.ORDER), copies.base()));
+            long to = Math.min(copies.next(), from + (buffer.getShort(run + 4, WireIds.ORDER) & 0xFFFF));
             for (long seqno = from; seqno < to; seqno++) {
-                if (!transmit(seqno, requester)) {
+                if (!transmit(origin, seqno, requester)) {
                     break;
                 }
-                retransmitted.incrementRelease();
+                (origin == ctx.rank() ? retransmitted : repaired).incrementRelease();
             }
         }
         ctx.release(event);
@@ -228,32 +319,90 @@ public final class Mnak extends Layer {
 
     /** Frees casts every member has delivered, and learns of casts this member has not seen yet. */
     private void onStable(Event event) {
-        sent.releaseBelow(event.vector[ctx.rank()]);
         for (int origin = 0; origin < ctx.groupSize(); origin++) {
+            kept[origin].releaseBelow(event.vector[origin]);
             if (origin != ctx.rank()) {
                 highestKnown[origin] = Math.max(highestKnown[origin], event.vector2[origin]);
+                deliver(origin);
             }
         }
     }
 
-    /** Asks each sender for the runs still missing since the last tick. */
+    /** Stops delivering and reports, per origin, how many casts this member has delivered. */
+    private void onBlock(Event event) {
+        cutPending = false;
+        for (int origin = 0; origin < ctx.groupSize(); origin++) {
+            limit[origin] = delivered(origin);
+            event.vector[origin] = limit[origin];
+        }
+        event.type = Event.BLOCK_OK;
+        ctx.up(event);
+    }
+
+    /** Delivers every origin's casts up to the cut, asking the member the cut names for what is missing. */
+    private void onCut(Event event) {
+        for (int origin = 0; origin < ctx.groupSize(); origin++) {
+            limit[origin] = Math.max(delivered(origin), event.vector[origin]);
+            int holder = (int) event.vector2[origin];
+            askFrom[origin] = holder >= 0 && holder < ctx.groupSize() && holder != ctx.rank() ? holder : origin;
+            if (origin != ctx.rank()) {
+                highestKnown[origin] = Math.max(highestKnown[origin], limit[origin]);
+            }
+        }
+        ctx.release(event);
+        cutPending = true;
+        for (int origin = 0; origin < ctx.groupSize(); origin++) {
+            if (origin != ctx.rank()) {
+                deliver(origin);
+            }
+        }
+        checkCutDone();
+    }
+
+    private long delivered(int origin) {
+        return origin == ctx.rank() ? kept[origin].next() : received[origin].expected();
+    }
+
+    private void checkCutDone() {
+        if (!cutPending) {
+            return;
+        }
+        for (int origin = 0; origin < ctx.groupSize(); origin++) {
+            if (delivered(origin) < limit[origin]) {
+                return;
+            }
+        }
+        Event done = ctx.acquire();
+        if (done == null) {
+            noEvent.incrementRelease();
+            return;
+        }
+        cutPending = false;
+        done.type = Event.CUT_DONE;
+        ctx.up(done);
+    }
+
+    /** Asks for the runs still missing since the last tick; retries a cut's report if no event was free. */
     @Override
     public void tick(long now) {
         for (int origin = 0; origin < ctx.groupSize(); origin++) {
             if (origin == ctx.rank()) {
                 continue;
             }
+            deliver(origin);
             long expected = received[origin].expected();
-            boolean stalled = expected < highestKnown[origin] && expected == expectedAtLastTick[origin];
+            long wanted = Math.min(highestKnown[origin], limit[origin]);
+            boolean stalled = expected < wanted && expected == expectedAtLastTick[origin];
             expectedAtLastTick[origin] = expected;
             if (stalled) {
-                sendNak(origin);
+                sendNak(origin, wanted);
             }
         }
+        checkCutDone();
     }
 
-    private void sendNak(int origin) {
-        Event nak = ctx.newControlMessage(Event.CAST, origin, NAK_LENGTH);
+    private void sendNak(int origin, long wanted) {
+        Event nak = ctx.newControlMessage(Event.CAST, askFrom[origin], NAK_LENGTH);
         if (nak == null) {
             noEvent.incrementRelease();
             return;
@@ -261,7 +410,7 @@ public final class Mnak extends Layer {
         UnsafeBuffer buffer = nak.payload.buffer();
         int at = nak.payload.index(0);
         ReceiveWindow arrived = received[origin];
-        long end = Math.min(highestKnown[origin], arrived.expected() + window);
+        long end = Math.min(wanted, arrived.expected() + window);
         int runs = 0;
         long seqno = arrived.expected();
         while (seqno < end && runs < MAX_NAK_RUNS) {
@@ -273,14 +422,15 @@ public final class Mnak extends Layer {
             while (seqno < end && seqno - from < 0xFFFF && !arrived.holds(seqno)) {
                 seqno++;
             }
-            int run = at + 2 + runs * NAK_RUN_LENGTH;
+            int run = at + 3 + runs * NAK_RUN_LENGTH;
             buffer.putInt(run, Seqnos.toWire(from), WireIds.ORDER);
             buffer.putShort(run + 4, (short) (seqno - from), WireIds.ORDER);
             runs++;
         }
         buffer.putByte(at, WireIds.MNAK_NAK);
-        buffer.putByte(at + 1, (byte) runs);
-        nak.payload.truncate(2 + runs * NAK_RUN_LENGTH);
+        buffer.putByte(at + 1, (byte) origin);
+        buffer.putByte(at + 2, (byte) runs);
+        nak.payload.truncate(3 + runs * NAK_RUN_LENGTH);
         nak.headers = ctx.headerBit();
         naksSent.incrementRelease();
         ctx.down(nak);
@@ -293,7 +443,9 @@ public final class Mnak extends Layer {
 
     @Override
     public void close() {
-        sent.clear();
+        for (RetransmitWindow copies : kept) {
+            copies.clear();
+        }
         for (ReceiveWindow window : received) {
             window.clear(ctx);
         }
@@ -301,11 +453,14 @@ public final class Mnak extends Layer {
 
     @Override
     public String dump() {
-        StringBuilder out = new StringBuilder("mnak next=").append(sent.next()).append(" unstable=")
-            .append(sent.base());
+        StringBuilder out = new StringBuilder("mnak");
         for (int origin = 0; origin < received.length; origin++) {
-            out.append(" [").append(origin).append(": expected=").append(received[origin].expected()).append(" known=")
-                .append(highestKnown[origin]).append(']');
+            out.append(" [").append(origin).append(": delivered=").append(delivered(origin)).append(" kept=")
+                .append(kept[origin].base()).append(" known=").append(highestKnown[origin]);
+            if (limit[origin] != NO_LIMIT) {
+                out.append(" limit=").append(limit[origin]);
+            }
+            out.append(']');
         }
         return out.toString();
     }

@@ -22,6 +22,9 @@ import org.agrona.concurrent.status.AtomicCounter;
  *
  * <p>The bitmap's bit i says that message {@code next expected + 1 + i} has arrived, so a retransmission resends
  * only what is missing instead of the whole window.
+ *
+ * <p>When a view ends, members that take no part in the flush ({@link Event#FLUSH}) are no longer sent to or
+ * retransmitted to, and {@link Event#DRAIN} is held here until every other peer has acknowledged everything.
  */
 public final class Pt2pt extends Layer {
     static final int HEADER_LENGTH = 5;
@@ -41,12 +44,16 @@ public final class Pt2pt extends Layer {
     private ReceiveWindow[] received;
     private int[] receivedSinceAck;
     private boolean[] ackDue;
+    private boolean[] excluded;
+    private Event drainQuery;
+    private long selfAckDue = -1;
 
     private AtomicCounter sendsSent;
     private AtomicCounter sendsDelivered;
     private AtomicCounter duplicates;
     private AtomicCounter outOfWindow;
     private AtomicCounter truncated;
+    private AtomicCounter missingHeader;
     private AtomicCounter acksSent;
     private AtomicCounter acksReceived;
     private AtomicCounter retransmitted;
@@ -102,11 +109,13 @@ public final class Pt2pt extends Layer {
         received = ReceiveWindow.perMember(members, window);
         receivedSinceAck = new int[members];
         ackDue = new boolean[members];
+        excluded = new boolean[members];
         sendsSent = context.counter("sends sent");
         sendsDelivered = context.counter("sends delivered");
         duplicates = context.counter("dropped duplicate");
         outOfWindow = context.counter("dropped out of window");
         truncated = context.counter("dropped truncated");
+        missingHeader = context.counter("dropped reliable send without header");
         acksSent = context.counter("acks sent");
         acksReceived = context.counter("acks received");
         retransmitted = context.counter("retransmitted");
@@ -130,6 +139,18 @@ public final class Pt2pt extends Layer {
 
     @Override
     public void down(Event event) {
+        if (event.type == Event.FLUSH) {
+            onFlush(event);
+            return;
+        }
+        if (event.type == Event.DRAIN) {
+            if (drainQuery != null) {
+                ctx.release(drainQuery);
+            }
+            drainQuery = event;
+            passDrainWhenAcked();
+            return;
+        }
         if (event.type != Event.SEND || event.unreliable) {
             ctx.down(event);
             return;
@@ -140,17 +161,58 @@ public final class Pt2pt extends Layer {
             event.seqno = sent[peer].skip();
             sendsDelivered.incrementRelease();
             ctx.up(event);
-            Event acked = ctx.acquire();
-            if (acked != null) {
-                acked.type = Event.ACKED;
-                acked.peer = peer;
-                acked.seqno = sent[peer].base();
-                ctx.up(acked);
-            }
+            selfAckDue = sent[peer].base();
+            ackSelf();
+            return;
+        }
+        if (excluded[peer]) {
+            ctx.release(event);
             return;
         }
         pushData(event, sent[peer].retain(event));
         ctx.down(event);
+    }
+
+    /** Tells flow control that a send to this member itself is done; retried on the next tick if no event is free. */
+    private void ackSelf() {
+        if (selfAckDue < 0) {
+            return;
+        }
+        Event acked = ctx.acquire();
+        if (acked == null) {
+            noEvent.incrementRelease();
+            return;
+        }
+        acked.type = Event.ACKED;
+        acked.peer = ctx.rank();
+        acked.seqno = selfAckDue;
+        selfAckDue = -1;
+        ctx.up(acked);
+    }
+
+    private void onFlush(Event event) {
+        for (int peer = 0; peer < excluded.length; peer++) {
+            if (event.vector[peer] != 0 && peer != ctx.rank()) {
+                excluded[peer] = true;
+                sent[peer].clear();
+            }
+        }
+        ctx.down(event);
+        passDrainWhenAcked();
+    }
+
+    private void passDrainWhenAcked() {
+        if (drainQuery == null) {
+            return;
+        }
+        for (int peer = 0; peer < sent.length; peer++) {
+            if (peer != ctx.rank() && !excluded[peer] && !sent[peer].isEmpty()) {
+                return;
+            }
+        }
+        Event passing = drainQuery;
+        drainQuery = null;
+        ctx.down(passing);
     }
 
     private void pushData(Event event, long seqno) {
@@ -163,8 +225,16 @@ public final class Pt2pt extends Layer {
 
     @Override
     public void up(Event event) {
-        if (event.type != Event.SEND || (event.headers & ctx.headerBit()) == 0) {
+        if (event.type != Event.SEND) {
             ctx.up(event);
+            return;
+        }
+        if ((event.headers & ctx.headerBit()) == 0) {
+            if (event.unreliable) {
+                ctx.up(event);
+            } else {
+                drop(event, missingHeader);
+            }
             return;
         }
         int at = event.payload.pull(HEADER_LENGTH);
@@ -222,6 +292,7 @@ public final class Pt2pt extends Layer {
             event.type = Event.ACKED;
             event.seqno = acked;
             ctx.up(event);
+            passDrainWhenAcked();
             return;
         }
         ctx.release(event);
@@ -255,8 +326,9 @@ public final class Pt2pt extends Layer {
     /** Acknowledges what arrived since the last tick and resends what has waited too long for an ack. */
     @Override
     public void tick(long now) {
+        ackSelf();
         for (int peer = 0; peer < ctx.groupSize(); peer++) {
-            if (peer == ctx.rank()) {
+            if (peer == ctx.rank() || excluded[peer]) {
                 continue;
             }
             if (ackDue[peer]) {
@@ -303,6 +375,10 @@ public final class Pt2pt extends Layer {
 
     @Override
     public void close() {
+        if (drainQuery != null) {
+            ctx.release(drainQuery);
+            drainQuery = null;
+        }
         for (RetransmitWindow window : sent) {
             window.clear();
         }

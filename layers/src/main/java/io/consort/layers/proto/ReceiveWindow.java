@@ -65,6 +65,11 @@ final class ReceiveWindow {
         return next;
     }
 
+    /** True if the next message in order has arrived. */
+    boolean holdsNext() {
+        return slots[(int) (expected & mask)] != null;
+    }
+
     /** True if message {@code seqno}, ahead of the next expected one, has arrived. */
     boolean holds(long seqno) {
         return seqno >= expected && seqno - expected < slots.length && slots[(int) (seqno & mask)] != null;

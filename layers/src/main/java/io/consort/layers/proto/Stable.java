@@ -19,6 +19,9 @@ import org.agrona.concurrent.status.AtomicCounter;
  * casts were delivered beyond what it has sent is impossible and dropped: believing it would free retransmit
  * buffers that others may still need.
  *
+ * <p>When a view ends ({@link Event#FLUSH}), members that take no part in the flush no longer count: what the
+ * survivors have all delivered is stable. A notice that finds no free event is sent on the next tick.
+ *
  * <pre>
  * GOSSIP: kind(1)=STABLE_GOSSIP  members(1)  { delivered(4) } * members
  * </pre>
@@ -30,6 +33,9 @@ public final class Stable extends Layer {
     private long[][] delivered;
     private long[] stable;
     private long[] highest;
+    private boolean[] excluded;
+    private boolean reportDown;
+    private boolean reportUp;
     private int sinceGossip;
 
     private AtomicCounter gossipSent;
@@ -77,6 +83,7 @@ public final class Stable extends Layer {
         delivered = new long[members][members];
         stable = new long[members];
         highest = new long[members];
+        excluded = new boolean[members];
         gossipSent = context.counter("gossip sent");
         gossipReceived = context.counter("gossip received");
         truncated = context.counter("dropped truncated");
@@ -138,12 +145,21 @@ public final class Stable extends Layer {
 
     @Override
     public void down(Event event) {
+        if (event.type == Event.FLUSH) {
+            for (int member = 0; member < ctx.groupSize(); member++) {
+                excluded[member] |= event.vector[member] != 0;
+            }
+            ctx.down(event);
+            recompute();
+            return;
+        }
         ctx.down(event);
     }
 
     @Override
     public void tick(long now) {
         gossip();
+        report();
     }
 
     private void gossip() {
@@ -180,26 +196,39 @@ public final class Stable extends Layer {
             long min = Long.MAX_VALUE;
             long max = 0;
             for (int member = 0; member < members; member++) {
-                min = Math.min(min, delivered[member][origin]);
+                if (!excluded[member]) {
+                    min = Math.min(min, delivered[member][origin]);
+                }
                 max = Math.max(max, delivered[member][origin]);
             }
-            if (min != stable[origin] || max != highest[origin]) {
+            if (min > stable[origin] || max > highest[origin]) {
                 changed = true;
                 stable[origin] = Math.max(stable[origin], min);
                 highest[origin] = Math.max(highest[origin], max);
             }
         }
         if (changed) {
-            report(true);
-            report(false);
+            reportDown = true;
+            reportUp = true;
+            report();
         }
     }
 
-    private void report(boolean down) {
+    /** Sends the notices due, each down to the reliability layer and up to flow control. */
+    private void report() {
+        if (reportDown) {
+            reportDown = !notify(true);
+        }
+        if (reportUp) {
+            reportUp = !notify(false);
+        }
+    }
+
+    private boolean notify(boolean down) {
         Event notice = ctx.acquire();
         if (notice == null) {
             noEvent.incrementRelease();
-            return;
+            return false;
         }
         notice.type = Event.STABLE;
         System.arraycopy(stable, 0, notice.vector, 0, stable.length);
@@ -209,6 +238,7 @@ public final class Stable extends Layer {
         } else {
             ctx.up(notice);
         }
+        return true;
     }
 
     @Override

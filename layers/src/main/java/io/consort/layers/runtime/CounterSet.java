@@ -1,5 +1,7 @@
 package io.consort.layers.runtime;
 
+import java.util.HashMap;
+import java.util.Map;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
@@ -14,6 +16,7 @@ import org.agrona.concurrent.status.CountersReader;
 public final class CounterSet {
     private final CountersManager manager;
     private final String prefix;
+    private final Map<String, AtomicCounter> byLabel = new HashMap<>();
 
     public CounterSet(String prefix, int maxCounters) {
         this.prefix = prefix;
@@ -24,9 +27,13 @@ public final class CounterSet {
         this.manager = new CountersManager(metadata, values);
     }
 
-    /** A new counter labelled {@code "<prefix> <component> <name>"}; call at construction, not per message. */
+    /**
+     * The counter labelled {@code "<prefix> <component> <name>"}, made on first use. The stack of every view asks
+     * again for the same labels, and gets the same counters: totals run across views. Call when a stack is built,
+     * not per message.
+     */
     public AtomicCounter counter(String component, String name) {
-        return manager.newCounter(prefix + " " + component + " " + name);
+        return byLabel.computeIfAbsent(prefix + " " + component + " " + name, manager::newCounter);
     }
 
     public CountersReader reader() {

@@ -20,6 +20,38 @@ public final class Event implements Poolable {
     public static final int STABLE = 3;
     /** Point-to-point progress: the member of rank {@link #peer} has received {@link #seqno} of our sends. */
     public static final int ACKED = 4;
+    /**
+     * A membership message, which travels outside views (probes, merges, view announcements). Up: {@link #peer}
+     * is the sender's address and {@link #seqno} its incarnation; down: {@link #peer} is the destination address.
+     */
+    public static final int MEMBERSHIP = 5;
+    /** Up from the suspect layer: {@link #vector}{@code [r] != 0} for every rank now suspected. */
+    public static final int SUSPECT = 6;
+    /**
+     * Down from gmp: the view is ending. {@link #vector}{@code [r] != 0} marks ranks that take no part in the flush
+     * (failed): stability stops waiting for them and nothing more is sent to them.
+     */
+    public static final int FLUSH = 7;
+    /**
+     * Down from gmp after {@link #FLUSH}: each layer holds it until it has nothing of its own outstanding (flow:
+     * nothing held back; pt2pt: everything acknowledged), then passes it on; mnak answers {@link #DRAINED}.
+     */
+    public static final int DRAIN = 8;
+    /** Up from mnak: everything this member sent in the view has left it. */
+    public static final int DRAINED = 9;
+    /**
+     * Down from gmp once every survivor has drained: mnak stops delivering and answers {@link #BLOCK_OK}, whose
+     * {@link #vector}{@code [o]} is how many casts of origin o this member has delivered.
+     */
+    public static final int BLOCK = 10;
+    public static final int BLOCK_OK = 11;
+    /**
+     * Down from gmp: deliver each origin's casts up to {@link #vector}{@code [o]}, asking rank
+     * {@link #vector2}{@code [o]} (which has them) for what is missing; mnak answers with {@link #CUT_DONE}.
+     */
+    public static final int CUT = 12;
+    /** Up from mnak: every cast of the cut is delivered. */
+    public static final int CUT_DONE = 13;
 
     private final int poolIndex;
     private final Iovec own;
@@ -88,6 +120,15 @@ public final class Event implements Poolable {
             case SEND: return "SEND";
             case STABLE: return "STABLE";
             case ACKED: return "ACKED";
+            case MEMBERSHIP: return "MEMBERSHIP";
+            case SUSPECT: return "SUSPECT";
+            case FLUSH: return "FLUSH";
+            case DRAIN: return "DRAIN";
+            case DRAINED: return "DRAINED";
+            case BLOCK: return "BLOCK";
+            case BLOCK_OK: return "BLOCK_OK";
+            case CUT: return "CUT";
+            case CUT_DONE: return "CUT_DONE";
             default: return "type" + type;
         }
     }

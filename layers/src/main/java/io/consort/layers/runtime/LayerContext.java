@@ -76,6 +76,16 @@ public final class LayerContext {
         return stack.view;
     }
 
+    /** The largest view the member may be part of. */
+    public int maxGroupSize() {
+        return stack.maxGroupSize;
+    }
+
+    /** The member around the stack: what membership layers need across views. */
+    public ViewHost host() {
+        return stack.host;
+    }
+
     /** Largest payload one packet carries: what a fragment holds. */
     public int maxFragmentPayload() {
         return stack.maxFragmentPayload;
@@ -103,6 +113,19 @@ public final class LayerContext {
      * @return the event, or null when frames or events are exhausted.
      */
     public Event newControlMessage(int type, int peer, int bodyLength) {
+        return newMessage(type, peer, bodyLength, false);
+    }
+
+    /**
+     * As {@link #newControlMessage}, but the message is sequenced and retransmitted by the reliability layers
+     * below like an application message, and delivered once and in order; the receiving layer recognises it by
+     * its header bit and consumes it.
+     */
+    public Event newReliableControlMessage(int type, int peer, int bodyLength) {
+        return newMessage(type, peer, bodyLength, true);
+    }
+
+    private Event newMessage(int type, int peer, int bodyLength, boolean reliable) {
         Event event = acquire();
         if (event == null) {
             return null;
@@ -115,7 +138,7 @@ public final class LayerContext {
         event.payload.appendOwned(frame, stack.frames.headroom(), bodyLength);
         event.type = type;
         event.peer = peer;
-        event.unreliable = true;
+        event.unreliable = !reliable;
         return event;
     }
 }

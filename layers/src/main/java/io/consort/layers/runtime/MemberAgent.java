@@ -3,87 +3,160 @@ package io.consort.layers.runtime;
 import io.consort.iovec.Account;
 import io.consort.iovec.FramePool;
 import io.consort.iovec.Iovec;
+import io.consort.iovec.ObjectPool;
+import io.consort.layers.api.MessageHandler;
 import io.consort.layers.transport.PacketHandler;
 import io.consort.layers.transport.Transport;
 import java.util.concurrent.TimeUnit;
+import org.agrona.DeadlineTimerWheel;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.ControlledMessageHandler;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
-import org.agrona.DeadlineTimerWheel;
 import org.agrona.concurrent.status.AtomicCounter;
 
 /**
  * One member's duty cycle: poll the transport, take application messages from the ring, fire due layer timers,
  * flush the transport. Runs on an {@code AgentRunner} for real, or is called directly by the simulator.
+ *
+ * <p>The agent is the member across views: it owns the transport, the pools, the counters and the application
+ * ring, and holds the stack of the current view. When a membership layer installs a new view, the agent closes
+ * the old stack (which returns every frame and event it held) at the end of the duty cycle and builds a fresh
+ * stack for the new view.
  */
-public final class MemberAgent implements Agent, ControlledMessageHandler, DeadlineTimerWheel.TimerHandler {
+public final class MemberAgent implements Agent, ControlledMessageHandler, DeadlineTimerWheel.TimerHandler,
+    ViewHost {
     /** Events kept free for the protocol's own messages, so data can never starve them. */
     public static final int EVENT_RESERVE = 64;
-    /** Ring message type of a multicast; a send to rank r is {@code SEND_TYPE_BASE + r}. */
+    /** Ring message type of a multicast. */
     public static final int CAST_TYPE = 1;
+    /** Ring message type of a send to the endpoint at address a: {@code SEND_TYPE_BASE + a}. */
     public static final int SEND_TYPE_BASE = 2;
+    /** A send's ring message starts with the destination's incarnation. */
+    public static final int SEND_PREFIX = 4;
     private static final int MAX_TIMER_CATCH_UP = 4096;
 
-    private final Stack stack;
     private final Transport transport;
-    private final PacketHandler bottom;
-    private final Layer top;
     private final RingBuffer ring;
     private final NanoClock clock;
     private final MemberConfig config;
     private final FramePool frames;
+    private final ObjectPool<Event> events;
+    private final CounterSet counters;
+    private final StackBuilder builder;
+    private final MessageHandler handler;
+    private final Endpoint self;
+    private final int[] seeds;
     private final DeadlineTimerWheel timers;
-    private final long[] timerIds;
-    private final long[] deadlines;
-    private final Iovec staging;
     private final AtomicCounter applicationBlocked;
     private final AtomicCounter dutyCycles;
+    private final AtomicCounter viewsInstalled;
+    private final AtomicCounter sendsToDeparted;
+    private Stack stack;
+    private PacketHandler bottom;
+    private Layer top;
+    private long[] timerIds;
+    private long[] deadlines;
+    private Iovec staging;
+    private View pending;
+    private byte[] pendingAnnouncement;
+    private byte[] announcement;
+    private View lastPrimary;
+    private volatile View current;
+    private boolean blocked;
+    private volatile boolean leaveRequested;
+    private boolean left;
     private long now;
     private boolean closed;
 
-    public MemberAgent(Stack stack, Transport transport, RingBuffer ring, NanoClock clock, MemberConfig config) {
-        this.stack = stack;
+    public MemberAgent(View first, StackBuilder builder, Transport transport, FramePool frames,
+                       ObjectPool<Event> events, CounterSet counters, RingBuffer ring, NanoClock clock,
+                       MemberConfig config, MessageHandler handler, int[] seeds) {
         this.transport = transport;
-        this.bottom = (PacketHandler) stack.bottom();
-        this.top = stack.top();
         this.ring = ring;
         this.clock = clock;
         this.config = config;
-        this.frames = stack.frames();
+        this.frames = frames;
+        this.events = events;
+        this.counters = counters;
+        this.builder = builder;
+        this.handler = handler;
+        this.self = first.self();
+        this.seeds = seeds.clone();
         long resolution = Long.highestOneBit(Math.max(1, config.timerResolutionNanos()));
         this.now = clock.nanoTime();
         this.timers = new DeadlineTimerWheel(TimeUnit.NANOSECONDS, now, resolution, 256);
-        this.timerIds = new long[stack.size()];
-        this.deadlines = new long[stack.size()];
+        this.applicationBlocked = counters.counter("member", "application blocked");
+        this.dutyCycles = counters.counter("member", "duty cycles");
+        this.viewsInstalled = counters.counter("member", "views installed");
+        this.sendsToDeparted = counters.counter("member", "sends to departed endpoints dropped");
+        start(first);
+    }
+
+    private void start(View view) {
+        stack = builder.build(view, this);
+        bottom = (PacketHandler) stack.bottom();
+        top = stack.top();
+        if (staging == null) {
+            staging = new Iovec(frames, stack.framesPerMessage(stack.maxMessageLength()));
+        }
+        timerIds = new long[stack.size()];
+        deadlines = new long[stack.size()];
         for (int i = 0; i < stack.size(); i++) {
             long interval = stack.layer(i).tickIntervalNanos();
             timerIds[i] = interval > 0 ? timers.scheduleTimer(now + interval) : DeadlineTimerWheel.NULL_DEADLINE;
             deadlines[i] = interval > 0 ? now + interval : Long.MAX_VALUE;
         }
-        this.staging = new Iovec(frames, stack.framesPerMessage(stack.maxMessageLength()));
-        this.applicationBlocked = stack.counters().counter("member", "application blocked");
-        this.dutyCycles = stack.counters().counter("member", "duty cycles");
+        blocked = false;
+        current = view;
+        if (view.primary()) {
+            lastPrimary = view;
+        }
+        viewsInstalled.incrementRelease();
+        handler.onView(view);
     }
 
     @Override
     public String roleName() {
-        return "consort-member-" + stack.view().rank();
+        return "consort-member-" + self;
     }
 
     @Override
     public int doWork() {
-        if (closed) {
+        if (closed || left) {
             return 0;
         }
         now = clock.nanoTime();
         int work = transport.poll(bottom, config.pollLimit());
-        work += ring.controlledRead(this, config.applicationLimit());
+        if (!blocked) {
+            work += ring.controlledRead(this, config.applicationLimit());
+        }
         work += pollTimers();
         work += transport.flush();
         dutyCycles.incrementRelease();
+        if (pending != null) {
+            View next = pending;
+            pending = null;
+            announcement = pendingAnnouncement;
+            switchTo(next);
+            work++;
+        }
+        if (left) {
+            stack.close();
+            transport.close();
+        }
         return work;
+    }
+
+    private void switchTo(View next) {
+        for (long id : timerIds) {
+            if (id != DeadlineTimerWheel.NULL_DEADLINE) {
+                timers.cancelTimer(id);
+            }
+        }
+        stack.close();
+        start(next);
     }
 
     /**
@@ -101,15 +174,25 @@ public final class MemberAgent implements Agent, ControlledMessageHandler, Deadl
     /** Copies one application message from the ring into send frames and hands it to the top layer. */
     @Override
     public Action onMessage(int msgTypeId, MutableDirectBuffer buffer, int index, int length) {
+        int peer = Transport.ALL;
+        if (msgTypeId != CAST_TYPE) {
+            peer = stack.view().rankOf(msgTypeId - SEND_TYPE_BASE, buffer.getInt(index));
+            index += SEND_PREFIX;
+            length -= SEND_PREFIX;
+            if (peer < 0) {
+                sendsToDeparted.incrementRelease();
+                return Action.CONTINUE;
+            }
+        }
         int perFrame = stack.maxFragmentPayload();
         int needed = stack.framesPerMessage(length);
         boolean large = needed > 1;
-        if (!frames.canAcquire(Account.SEND, needed) || stack.events().available() <= EVENT_RESERVE
+        if (!frames.canAcquire(Account.SEND, needed) || events.available() <= EVENT_RESERVE
             || (large && staging.onLoan())) {
             applicationBlocked.incrementRelease();
             return Action.ABORT;
         }
-        Event event = stack.events().acquire();
+        Event event = events.acquire();
         if (large) {
             event.lend(staging);
         }
@@ -121,13 +204,8 @@ public final class MemberAgent implements Agent, ControlledMessageHandler, Deadl
             event.payload.appendOwned(frame, headroom, chunk);
             position += chunk;
         }
-        if (msgTypeId == CAST_TYPE) {
-            event.type = Event.CAST;
-            event.peer = Transport.ALL;
-        } else {
-            event.type = Event.SEND;
-            event.peer = msgTypeId - SEND_TYPE_BASE;
-        }
+        event.type = peer == Transport.ALL ? Event.CAST : Event.SEND;
+        event.peer = peer;
         top.down(event);
         return Action.CONTINUE;
     }
@@ -149,6 +227,9 @@ public final class MemberAgent implements Agent, ControlledMessageHandler, Deadl
 
     /** The earliest time a layer timer is due: the simulator jumps its clock there when nothing else is due. */
     public long nextDeadline() {
+        if (closed || left) {
+            return Long.MAX_VALUE;
+        }
         long earliest = Long.MAX_VALUE;
         for (long deadline : deadlines) {
             earliest = Math.min(earliest, deadline);
@@ -156,8 +237,84 @@ public final class MemberAgent implements Agent, ControlledMessageHandler, Deadl
         return earliest;
     }
 
+    @Override
+    public Endpoint self() {
+        return self;
+    }
+
+    @Override
+    public int[] seeds() {
+        return seeds;
+    }
+
+    @Override
+    public void install(View next, byte[] announcement) {
+        if (next.rankOf(self) != next.rank()) {
+            throw new IllegalArgumentException("a view to install must name this member " + self + " at its rank: "
+                + next);
+        }
+        pending = next;
+        pendingAnnouncement = announcement;
+    }
+
+    @Override
+    public byte[] announcement() {
+        return announcement;
+    }
+
+    @Override
+    public void block() {
+        if (!blocked) {
+            blocked = true;
+            handler.onBlock();
+        }
+    }
+
+    @Override
+    public boolean leaveRequested() {
+        return leaveRequested;
+    }
+
+    /** Asks the group to let this member go; any thread. The member stops once a view without it is agreed. */
+    public void requestLeave() {
+        leaveRequested = true;
+    }
+
+    @Override
+    public void left() {
+        left = true;
+        handler.onLeft();
+    }
+
+    /** True once this member has left the group. */
+    public boolean hasLeft() {
+        return left;
+    }
+
+    @Override
+    public View lastPrimary() {
+        return lastPrimary;
+    }
+
+    /** The view installed last; readable from any thread. */
+    public View view() {
+        return current;
+    }
+
+    public boolean isBlocked() {
+        return blocked;
+    }
+
     public Stack stack() {
         return stack;
+    }
+
+    public ObjectPool<Event> events() {
+        return events;
+    }
+
+    public CounterSet counters() {
+        return counters;
     }
 
     public Transport transport() {
@@ -171,7 +328,9 @@ public final class MemberAgent implements Agent, ControlledMessageHandler, Deadl
             return;
         }
         closed = true;
-        stack.close();
-        transport.close();
+        if (!left) {
+            stack.close();
+            transport.close();
+        }
     }
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 public final class MemberConfig {
     private FramePoolConfig frames = new FramePoolConfig();
     private int eventCount = 4096;
+    private int maxGroupSize = 32;
     private int maxMessageLength = 64 * 1024;
     private int applicationRingLength = -1;
     private int pollLimit = 64;
@@ -24,6 +25,20 @@ public final class MemberConfig {
     public MemberConfig eventCount(int eventCount) {
         this.eventCount = eventCount;
         return this;
+    }
+
+    /** The largest view this member can be part of: sizes per-member state and the pools' worst cases. */
+    public MemberConfig maxGroupSize(int maxGroupSize) {
+        if (maxGroupSize < 1 || maxGroupSize > View.MAX_SIZE) {
+            throw new IllegalArgumentException("maxGroupSize must be between 1 and " + View.MAX_SIZE + ", was "
+                + maxGroupSize);
+        }
+        this.maxGroupSize = maxGroupSize;
+        return this;
+    }
+
+    public int maxGroupSize() {
+        return maxGroupSize;
     }
 
     public MemberConfig maxMessageLength(int maxMessageLength) {
@@ -70,7 +85,7 @@ public final class MemberConfig {
         if (applicationRingLength > 0) {
             return applicationRingLength;
         }
-        long wanted = Math.max(1 << 16, 8L * maxMessageLength);
+        long wanted = Math.max(1 << 16, 8L * (maxMessageLength + MemberAgent.SEND_PREFIX + 64));
         return (int) Math.min(1 << 30, Long.highestOneBit(wanted - 1) << 1);
     }
 

@@ -14,9 +14,11 @@ public final class Stack {
     final FramePool frames;
     final ObjectPool<Event> events;
     final View view;
+    final ViewHost host;
     final CounterSet counters;
     final int maxFragmentPayload;
     final int maxMessageLength;
+    final int maxGroupSize;
     private final int fingerprint;
 
     /**
@@ -24,15 +26,18 @@ public final class Stack {
      * @param transportHeadroom bytes the transport writes in front of each packet
      * @param maxPacketLength the largest packet, headers included, the transport carries
      */
-    public Stack(List<Layer> bottomUp, View view, FramePool frames, MemberConfig config, CounterSet counters,
-                 int transportHeadroom, int maxPacketLength) {
+    public Stack(List<Layer> bottomUp, View view, ViewHost host, FramePool frames, ObjectPool<Event> events,
+                 MemberConfig config, CounterSet counters, int transportHeadroom, int maxPacketLength) {
         if (bottomUp.size() < 2 || bottomUp.size() > 16) {
             throw new IllegalArgumentException("a stack has 2 to 16 layers (bottom and top included), not "
                 + bottomUp.size());
         }
         this.layers = bottomUp.toArray(new Layer[0]);
         this.view = view;
+        this.host = host;
         this.frames = frames;
+        this.events = events;
+        this.maxGroupSize = events.capacity() > 0 ? maxGroupSizeOf(events) : view.size();
         this.counters = counters;
         this.maxMessageLength = config.maxMessageLength();
         checkOrder(layers);
@@ -56,8 +61,6 @@ public final class Stack {
                 + maxFragmentPayload + " bytes one packet carries, and the stack has no frag layer: add frag to the"
                 + " stack or lower maxMessageLength");
         }
-        this.events = new ObjectPool<>("event", config.eventCount(),
-            i -> new Event(i, frames, view.size()), config.frames().leakDetection());
         this.contexts = new LayerContext[layers.length];
         for (int i = 0; i < layers.length; i++) {
             contexts[i] = new LayerContext(this, i);
@@ -70,6 +73,22 @@ public final class Stack {
         for (int i = 0; i < layers.length; i++) {
             layers[i].init(contexts[i]);
         }
+    }
+
+    /** The member's event pool, whose events carry vectors for groups of up to {@code maxGroupSize}. */
+    public static ObjectPool<Event> eventPool(MemberConfig config, FramePool frames, int maxGroupSize) {
+        return new ObjectPool<>("event", config.eventCount(), i -> new Event(i, frames, maxGroupSize),
+            config.frames().leakDetection());
+    }
+
+    private static int maxGroupSizeOf(ObjectPool<Event> events) {
+        Event probe = events.acquire();
+        if (probe == null) {
+            throw new IllegalStateException("the event pool is empty while a stack is built");
+        }
+        int size = probe.vector.length;
+        events.release(probe);
+        return size;
     }
 
     private boolean hasFragmentation() {
@@ -168,6 +187,10 @@ public final class Stack {
 
     public View view() {
         return view;
+    }
+
+    public ViewHost host() {
+        return host;
     }
 
     public CounterSet counters() {

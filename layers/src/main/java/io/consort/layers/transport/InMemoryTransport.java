@@ -34,6 +34,11 @@ final class InMemoryTransport implements Transport, MessageHandler {
     }
 
     @Override
+    public int addressCount() {
+        return network.size();
+    }
+
+    @Override
     public int headroom() {
         return 0;
     }

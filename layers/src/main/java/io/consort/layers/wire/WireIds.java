@@ -10,17 +10,21 @@ public final class WireIds {
     public static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
 
     public static final byte MAGIC = (byte) 0xC5;
-    public static final byte VERSION = 1;
+    public static final byte VERSION = 2;
 
     /** Bottom header kinds. */
     public static final byte KIND_CAST = 1;
     public static final byte KIND_SEND = 2;
+    /** A membership message: taken whatever the view, see {@link BottomHeader}. */
+    public static final byte KIND_MEMBERSHIP = 3;
     /** Flag on the kind: no reliability layer sequences this packet. */
     public static final byte KIND_UNRELIABLE = (byte) 0x80;
 
     /** mnak header kinds. */
     public static final byte MNAK_DATA = 1;
     public static final byte MNAK_NAK = 2;
+    /** A cast of another origin, resent during a flush by a member that has it. */
+    public static final byte MNAK_REPAIR = 3;
 
     /** pt2pt header kinds. */
     public static final byte PT2PT_DATA = 1;
@@ -28,6 +32,29 @@ public final class WireIds {
 
     /** stable header kinds. */
     public static final byte STABLE_GOSSIP = 1;
+
+    /** suspect header kinds. */
+    public static final byte SUSPECT_HEARTBEAT = 1;
+    public static final byte SUSPECT_SLANDER = 2;
+
+    /** gmp header kinds: reliable control messages within a view, the steps of a flush. */
+    public static final byte GMP_FLUSH = 1;
+    public static final byte GMP_DRAINED = 2;
+    public static final byte GMP_BLOCK = 3;
+    public static final byte GMP_BLOCK_OK = 4;
+    public static final byte GMP_CUT = 5;
+    public static final byte GMP_CUT_DONE = 6;
+    public static final byte GMP_LEAVE = 7;
+    /** gmp membership messages, between views. */
+    public static final byte GMP_VIEW = 16;
+    public static final byte GMP_VIEW_ACK = 17;
+    public static final byte GMP_PROBE = 18;
+    public static final byte GMP_MERGE_REQUEST = 19;
+    public static final byte GMP_MERGE_GRANT = 20;
+    public static final byte GMP_MERGE_DENY = 21;
+
+    /** chk_fifo header kind. */
+    public static final byte CHK_FIFO = 1;
 
     /** frag header kinds: a fragmented message is FIRST, MIDDLE*, LAST; an unfragmented one has no header. */
     public static final byte FRAG_FIRST = 1;

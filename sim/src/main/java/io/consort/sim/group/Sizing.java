@@ -10,8 +10,8 @@ import io.consort.layers.runtime.MemberConfig;
  * members with 4 MiB messages within a test JVM's memory.
  */
 public final class Sizing {
-    /** Bytes of headers the reliable stack may push: bottom 16, mnak 5, pt2pt 5, frag 5. */
-    static final int STACK_HEADERS = 31;
+    /** Bytes of headers a stack may push: bottom 24, mnak 6, pt2pt 5, frag 5, chk_fifo 5, and some to spare. */
+    static final int STACK_HEADERS = 48;
 
     private Sizing() {
     }
@@ -27,7 +27,7 @@ public final class Sizing {
         int perFrame = Math.min(frames.frameSize() - frames.headroom(), maxPacketLength - STACK_HEADERS);
         int perMessage = Math.max(1, (maxMessageLength + perFrame - 1) / perFrame);
         int pollLimit = 64;
-        int receive = pollLimit + 2 * (members - 1) * (window + perMessage) + 64;
+        int receive = pollLimit + (members - 1) * (3 * window + 2 * perMessage) + 64;
         int send = Math.max(1024, 2 * perMessage + 2 * window);
         int control = 256;
         frames.frameCount(receive + send + control).receiveLimit(receive).sendLimit(send).controlLimit(control);

@@ -52,6 +52,11 @@ public final class SimTransport implements Transport {
     }
 
     @Override
+    public int addressCount() {
+        return network.size();
+    }
+
+    @Override
     public int headroom() {
         return 0;
     }

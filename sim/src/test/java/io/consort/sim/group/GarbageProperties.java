@@ -86,7 +86,8 @@ class GarbageProperties {
                     bytes[BottomHeader.LENGTH] = WireIds.STABLE_GOSSIP;
                     break;
             }
-            BottomHeader.write(buffer, 0, wireKind, source, headerBits, length, packetGroup, packetFingerprint);
+            BottomHeader.write(buffer, 0, wireKind, source, headerBits, length, packetGroup, packetFingerprint,
+                0, 0);
             if (kind == 1) {
                 byte[] truncated = new byte[bytes.length - 1 - random.nextInt(bytes.length - 1)];
                 System.arraycopy(bytes, 0, truncated, 0, truncated.length);

@@ -120,6 +120,11 @@ public final class UdpTransport implements Transport {
     }
 
     @Override
+    public int addressCount() {
+        return members.length;
+    }
+
+    @Override
     public int headroom() {
         return 0;
     }

@@ -157,6 +157,11 @@ public final class XskTransport implements Transport {
     }
 
     @Override
+    public int addressCount() {
+        return memberIps.length;
+    }
+
+    @Override
     public int headroom() {
         return UdpFrameWriter.HEADERS_LENGTH;
     }

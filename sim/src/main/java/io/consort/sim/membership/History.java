@@ -1,0 +1,68 @@
+package io.consort.sim.membership;
+
+import io.consort.layers.runtime.Endpoint;
+import io.consort.layers.runtime.View;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What one process (an endpoint: an address and an incarnation) saw, in order: the views it installed and the
+ * messages it delivered in each. Recorded by {@link Recorder}, judged by {@link VsyncChecker}.
+ */
+public final class History {
+    /** One installed view and what was delivered in it. */
+    public static final class Installed {
+        public final View view;
+        public final List<long[]> casts = new ArrayList<>();
+        public final List<long[]> sends = new ArrayList<>();
+        /** True if the process moved on to another view (or left) after this one, false if it ended here. */
+        boolean ended;
+
+        Installed(View view) {
+            this.view = view;
+        }
+
+        public boolean ended() {
+            return ended;
+        }
+    }
+
+    public final Endpoint process;
+    public final List<Installed> views = new ArrayList<>();
+    /** Casts this process offered and had accepted, in order; its k-th carries number k. */
+    long castsOffered;
+    boolean left;
+    boolean crashed;
+
+    History(Endpoint process) {
+        this.process = process;
+    }
+
+    Installed current() {
+        return views.isEmpty() ? null : views.get(views.size() - 1);
+    }
+
+    public long castsOffered() {
+        return castsOffered;
+    }
+
+    public boolean left() {
+        return left;
+    }
+
+    public boolean crashed() {
+        return crashed;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder out = new StringBuilder(process.toString()).append(left ? " (left)" : "")
+            .append(crashed ? " (crashed)" : "").append(": offered ").append(castsOffered).append('\n');
+        for (Installed installed : views) {
+            out.append("  ").append(installed.view.id()).append(' ').append(java.util.Arrays.toString(
+                installed.view.members())).append(installed.view.primary() ? " primary" : "").append(": ")
+                .append(installed.casts.size()).append(" casts, ").append(installed.sends.size()).append(" sends\n");
+        }
+        return out.toString();
+    }
+}
