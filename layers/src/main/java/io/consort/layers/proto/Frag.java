@@ -142,7 +142,7 @@ public final class Frag extends Layer {
             if (lengths[origin] != 0) {
                 abandon(inProgress, lengths, origin);
             }
-            if (total <= event.payload.length() || total > ctx.maxMessageLength()) {
+            if (total <= event.payload.length() || total > ctx.maxMessageLength() + ctx.headersAbove()) {
                 drop(event);
                 return;
             }

@@ -96,6 +96,15 @@ public final class LayerContext {
         return stack.framesPerMessage(length);
     }
 
+    /** The most header bytes the layers above this one may push in front of a message. */
+    public int headersAbove() {
+        int bytes = 0;
+        for (int i = index + 1; i < stack.layers.length; i++) {
+            bytes += stack.layers[i].maxHeaderLength();
+        }
+        return bytes;
+    }
+
     /** Largest application message the member accepts. */
     public int maxMessageLength() {
         return stack.maxMessageLength;

@@ -270,9 +270,10 @@ public final class MemberAgent implements Agent, ControlledMessageHandler, Deadl
         }
     }
 
+    /** True once the application asked to leave and every message it offered before has gone into the stack. */
     @Override
     public boolean leaveRequested() {
-        return leaveRequested;
+        return leaveRequested && ring.size() == 0;
     }
 
     /** Asks the group to let this member go; any thread. The member stops once a view without it is agreed. */
