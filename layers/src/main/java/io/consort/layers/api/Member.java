@@ -158,6 +158,9 @@ public final class Member implements AutoCloseable {
         if (closed) {
             return SendResult.CLOSED;
         }
+        if (agent.leaving()) {
+            return SendResult.LEAVING;
+        }
         if (length > maxMessageLength) {
             return SendResult.TOO_LARGE;
         }
@@ -182,6 +185,9 @@ public final class Member implements AutoCloseable {
         if (closed) {
             return SendResult.CLOSED;
         }
+        if (agent.leaving()) {
+            return SendResult.LEAVING;
+        }
         if (length > maxMessageLength) {
             return SendResult.TOO_LARGE;
         }
@@ -204,6 +210,9 @@ public final class Member implements AutoCloseable {
     public int tryClaim(int destination, int length, MessageClaim claim) {
         if (closed) {
             return SendResult.CLOSED;
+        }
+        if (agent.leaving()) {
+            return SendResult.LEAVING;
         }
         if (length > maxMessageLength) {
             return SendResult.TOO_LARGE;

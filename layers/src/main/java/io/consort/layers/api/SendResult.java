@@ -12,6 +12,8 @@ public final class SendResult {
     public static final int NO_SUCH_MEMBER = -3;
     /** The member has been closed. */
     public static final int CLOSED = -4;
+    /** The member has asked to leave the group: it takes no more messages. */
+    public static final int LEAVING = -5;
 
     private SendResult() {
     }
@@ -23,6 +25,7 @@ public final class SendResult {
             case TOO_LARGE: return "TOO_LARGE";
             case NO_SUCH_MEMBER: return "NO_SUCH_MEMBER";
             case CLOSED: return "CLOSED";
+            case LEAVING: return "LEAVING";
             default: return "result " + result;
         }
     }

@@ -276,6 +276,11 @@ public final class MemberAgent implements Agent, ControlledMessageHandler, Deadl
         return leaveRequested && ring.size() == 0;
     }
 
+    /** True once the application has asked to leave. */
+    public boolean leaving() {
+        return leaveRequested;
+    }
+
     /** Asks the group to let this member go; any thread. The member stops once a view without it is agreed. */
     public void requestLeave() {
         leaveRequested = true;

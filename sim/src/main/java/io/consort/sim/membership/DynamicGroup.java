@@ -44,6 +44,7 @@ public final class DynamicGroup implements AutoCloseable {
     private long castEveryNanos;
     private long trafficUntil;
     private long actionCount;
+    private long backPressured;
     private long roundsSinceTimeMoved;
 
     /**
@@ -138,6 +139,11 @@ public final class DynamicGroup implements AutoCloseable {
         return processes[address];
     }
 
+    /** Offers the workload made that a process did not take (back-pressure, blocked, leaving). */
+    public long backPressured() {
+        return backPressured;
+    }
+
     public VsyncChecker checker() {
         return checker;
     }
@@ -210,9 +216,13 @@ public final class DynamicGroup implements AutoCloseable {
         History history = histories[address];
         int length = Recorder.HEADER + random.nextInt(maxLength - Recorder.HEADER + 1);
         Recorder.fill(scratch, history.process, history.castsOffered, length);
-        if (process.multicast(scratch, 0, length) == SendResult.OK) {
+        int result = process.multicast(scratch, 0, length);
+        if (result == SendResult.OK) {
             history.castsOffered++;
             nextCast[address] += castEveryNanos;
+        } else {
+            backPressured++;
+            nextCast[address] = result == SendResult.LEAVING ? Long.MAX_VALUE : now + castEveryNanos;
         }
         View view = process.view();
         if (view.size() > 1 && random.nextInt(4) == 0) {
