@@ -25,6 +25,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 public final class DynamicGroup implements AutoCloseable {
     public static final int GROUP_ID = 0x7653;
     private static final int MAX_ROUNDS_PER_INSTANT = 10_000;
+    /** Steps one run may take: far above any real run, so a livelock fails with a dump instead of hanging. */
+    private static final long MAX_STEPS = 20_000_000;
 
     private final SimNetwork network;
     private final StackDescription stack;
@@ -45,6 +47,7 @@ public final class DynamicGroup implements AutoCloseable {
     private long trafficUntil;
     private long actionCount;
     private long backPressured;
+    private long steps;
     private long roundsSinceTimeMoved;
 
     /**
@@ -240,6 +243,10 @@ public final class DynamicGroup implements AutoCloseable {
 
     /** Runs a round; if nothing happened, moves the clock to the next thing due, at most to {@code limit}. */
     public boolean step(long limit) {
+        if (++steps > MAX_STEPS) {
+            throw new IllegalStateException("the simulation took " + MAX_STEPS + " steps without finishing: a"
+                + " livelock\n" + dump());
+        }
         if (round() > 0 && ++roundsSinceTimeMoved < MAX_ROUNDS_PER_INSTANT) {
             return true;
         }

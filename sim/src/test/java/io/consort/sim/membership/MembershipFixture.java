@@ -12,6 +12,11 @@ final class MembershipFixture {
     static final String STACK = "chk_fifo:gmp:frag:flow(casts=32,sends=32):stable(gossip=2ms,every=8)"
         + ":pt2pt(window=32,tick=2ms):mnak(window=32,nak=2ms):suspect";
 
+    /** {@link #STACK} with the primary-partition rule for a group of {@code quorum} at first. */
+    static String primaryStack(int quorum) {
+        return STACK.replace("gmp:", "gmp(quorum=" + quorum + "):");
+    }
+
     private MembershipFixture() {
     }
 

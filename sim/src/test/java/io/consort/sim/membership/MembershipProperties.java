@@ -25,14 +25,20 @@ class MembershipProperties {
 
     @Property(tries = 60)
     void virtualSynchronyUnderFaults(@ForAll long seed, @ForAll @IntRange(min = 2, max = 5) int addresses) {
-        run(seed, addresses);
+        run(seed, addresses, MembershipFixture.STACK);
     }
 
-    static void run(long seed, int addresses) {
+    /** The same schedules with the primary-partition rule: also at most one primary view per logical time. */
+    @Property(tries = 30)
+    void onePrimaryPerLogicalTime(@ForAll long seed, @ForAll @IntRange(min = 3, max = 5) int addresses) {
+        run(seed, addresses, MembershipFixture.primaryStack(addresses));
+    }
+
+    static void run(long seed, int addresses, String stack) {
         SplittableRandom random = new SplittableRandom(seed);
         LinkConfig link = new LinkConfig().loss(random.nextDouble() * 0.03).duplicate(random.nextDouble() * 0.02)
             .delay(20_000, 1 + random.nextInt(200_000)).reorder(random.nextDouble() * 0.05, 300_000);
-        try (DynamicGroup group = MembershipScenarioTest.group(seed, addresses, link)) {
+        try (DynamicGroup group = MembershipScenarioTest.group(seed, addresses, link, stack)) {
             for (int address = 0; address < addresses; address++) {
                 group.startAt(random.nextInt(200) * MS, address);
             }

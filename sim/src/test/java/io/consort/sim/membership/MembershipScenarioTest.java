@@ -18,10 +18,14 @@ class MembershipScenarioTest {
     static final int MAXLEN = Integer.getInteger("maxlen", 4000);
 
     static DynamicGroup group(long seed, int addresses, LinkConfig link) {
+        return group(seed, addresses, link, MembershipFixture.STACK);
+    }
+
+    static DynamicGroup group(long seed, int addresses, LinkConfig link, String stack) {
         SimNetworkConfig config = new SimNetworkConfig(addresses, seed).defaultLink(link);
         MemberConfig member = Sizing.memberConfig(addresses, MAXLEN, 32, config.maxPacketLength())
             .maxGroupSize(addresses);
-        return new DynamicGroup(new SimNetwork(config), MembershipFixture.STACK, member, seed, MAXLEN);
+        return new DynamicGroup(new SimNetwork(config), stack, member, seed, MAXLEN);
     }
 
     @Test
