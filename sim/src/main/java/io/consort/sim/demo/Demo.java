@@ -1,27 +1,40 @@
 package io.consort.sim.demo;
 
-import io.consort.layers.api.MessageHandler;
-import io.consort.layers.runtime.CounterSet;
-import io.consort.sim.group.SimGroup;
+import io.consort.layers.api.Member;
+import io.consort.layers.runtime.MemberConfig;
+import io.consort.layers.runtime.View;
 import io.consort.sim.group.Sizing;
-import io.consort.sim.group.Workload;
-import io.consort.sim.net.DropReason;
+import io.consort.sim.membership.DynamicGroup;
+import io.consort.sim.membership.History;
+import io.consort.sim.membership.Recorder;
+import io.consort.sim.membership.VsyncChecker;
 import io.consort.sim.net.LinkConfig;
 import io.consort.sim.net.SimNetwork;
 import io.consort.sim.net.SimNetworkConfig;
-import io.consort.testsupport.DeliveryChecker;
-import io.consort.testsupport.Traffic;
 import java.io.PrintStream;
-import org.agrona.DirectBuffer;
+import java.util.Arrays;
+import java.util.function.BooleanSupplier;
 
 /**
- * The live demo: a few members over a simulated network that loses, duplicates and reorders packets. Prints the
- * first messages as they are multicast and delivered, then a line per interval of virtual time with what was
- * delivered, retransmitted and dropped, and ends by checking that every member delivered every message exactly
- * once, in order and intact. Exits non-zero if not.
+ * The live demo: group membership over the simulated network, which loses, duplicates and reorders packets.
+ * Processes join one by one while every running process multicasts (and sends a few point-to-point messages);
+ * then one crashes and the rest install a view without it; it restarts as a new incarnation (2#2) and rejoins;
+ * the network splits in two and each side installs a view of its own; it heals and the sides merge. Each view is
+ * printed when first installed, and a line per interval of virtual time shows who holds which view, casts
+ * delivered, retransmissions and drops. Then traffic stops, the group goes quiet, and {@link VsyncChecker} judges
+ * every process's history; the exit status is 0 only if it found nothing. The same seed gives the same run.
  */
 public final class Demo {
-    private static final long MILLI = 1_000_000;
+    private static final long MS = 1_000_000;
+    /** Every phase should take well under a second of virtual time; a phase that takes this long has failed. */
+    private static final long PHASE_LIMIT = 10_000 * MS;
+    private static final long JOIN_GAP = 300 * MS;
+    private static final long SETTLE = 600 * MS;
+    private static final long QUIET = 2_000 * MS;
+    /** The vsync stack with small windows and quick reliability timers (as the membership tests run it), under
+     * the FIFO checker. */
+    static final String STACK = "chk_fifo:gmp:frag:flow(casts=32,sends=32):stable(gossip=2ms,every=8)"
+        + ":pt2pt(window=32,tick=2ms):mnak(window=32,nak=2ms):suspect";
 
     private final DemoOptions options;
     private final PrintStream out;
@@ -32,80 +45,108 @@ public final class Demo {
     }
 
     public static void main(String[] args) {
-        DemoOptions options = DemoOptions.parse(args, System.out);
+        DemoOptions options;
+        try {
+            options = DemoOptions.parse(args, System.out);
+        } catch (IllegalArgumentException e) {
+            System.err.println("demo: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         if (options == null) {
             return;
         }
-        boolean ok = new Demo(options, System.out).run();
-        System.exit(ok ? 0 : 1);
+        System.exit(new Demo(options, System.out).run() ? 0 : 1);
     }
 
     boolean run() {
-        LinkConfig link = new LinkConfig().loss(options.loss).duplicate(options.duplicate)
-            .delay(50_000, 400_000);
-        SimNetworkConfig networkConfig = new SimNetworkConfig(options.members, options.seed).defaultLink(link);
-        Traffic traffic = new Traffic(options.seed, 1, options.maxLength);
-        DeliveryChecker checker = new DeliveryChecker(options.members, traffic);
-        int[] shown = {0};
-        out.printf("Consort demo: %d members, stack %s%n", options.members, Sizing.reliableStack(64));
-        out.printf("network: loss %.0f%%, duplication %.0f%%, delay 50-450 us (reorders), seed %d%n",
-            options.loss * 100, options.duplicate * 100, options.seed);
-        out.printf("each member multicasts %d messages of 1 B to %d B and sends %d to each other member%n%n",
-            options.casts, options.maxLength, options.sends);
-        try (SimGroup group = new SimGroup(new SimNetwork(networkConfig), Sizing.reliableStack(64),
-            Sizing.memberConfig(options.members, options.maxLength, 64, networkConfig.maxPacketLength()),
-            rank -> (kind, origin, buffer, offset, length) -> {
-                checker.onDelivery(rank, kind, origin, buffer, offset, length);
-                if (shown[0] < options.show) {
-                    shown[0]++;
-                    show(rank, kind, origin, buffer, offset, length);
-                }
-            })) {
-            Workload workload = new Workload(group, traffic, options.casts, options.sends);
-            group.beforeRound(workload);
-            out.printf("%8s  %-12s %-12s %-13s %-11s %-9s%n", "time", "cast pkts", "delivered", "retransmitted",
-                "naks/acks", "dropped");
-            long deadline = group.now() + 120_000 * MILLI;
-            boolean done = false;
-            while (!done && group.now() < deadline) {
-                done = group.runUntil(() -> complete(group, checker, workload), options.intervalMillis * MILLI);
-                report(group, workload, checker);
+        int n = options.members;
+        LinkConfig link = new LinkConfig().delay(50_000, 100_000).loss(options.loss).duplicate(options.duplicate);
+        SimNetworkConfig network = new SimNetworkConfig(n, options.seed).defaultLink(link);
+        MemberConfig config = Sizing.memberConfig(n, options.maxLength, 32, network.maxPacketLength()).maxGroupSize(n);
+        out.printf("Consort membership demo: %d processes, seed %d%nstack %s%n", n, options.seed, STACK);
+        out.printf("network: loss %.1f%%, duplication %.1f%%, delay 50-150 us (reorders)%n", options.loss * 100,
+            options.duplicate * 100);
+        out.printf("each running process multicasts a self-checking message of %d-%d B every %d ms"
+            + " and now and then sends one point-to-point%n%n", Recorder.HEADER, options.maxLength, options.castEveryMillis);
+        try (DynamicGroup group = new DynamicGroup(new SimNetwork(network), STACK, config, options.seed,
+            options.maxLength)) {
+            DemoProgress progress = new DemoProgress(group, out, options.intervalMillis * MS);
+            progress.header();
+            group.traffic(options.castEveryMillis * MS, Long.MAX_VALUE);
+            String failed = scenario(group, progress);
+            if (failed != null) {
+                out.println("FAILED: " + failed);
+                out.print(group.dump());
             }
-            return verdict(group, checker, workload, done);
+            // Judged even when a phase did not complete: what was delivered must still be virtually synchronous.
+            return verdict(group) && failed == null;
         }
     }
 
-    private void show(int rank, int kind, int origin, DirectBuffer buffer, int offset, int length) {
-        out.printf("  member %d delivered %s from member %d: %d bytes%n", rank,
-            kind == MessageHandler.CAST ? "multicast" : "message", origin, length);
+    /** Drives the group through every phase; returns the phase that did not complete, or null. */
+    private String scenario(DynamicGroup group, DemoProgress progress) {
+        int n = options.members;
+        for (int address = 0; address < n; address++) {
+            progress.event("start process " + address);
+            group.start(address);
+            if (!progress.await(convergedWith(group, address + 1), PHASE_LIMIT)) {
+                return "the first " + (address + 1) + " processes did not form one view";
+            }
+            // A join takes milliseconds; wait so that the interval lines show the group growing.
+            progress.runFor(JOIN_GAP);
+        }
+        int victim = n / 2;
+        progress.crash(victim);
+        if (!progress.await(convergedWith(group, n - 1), PHASE_LIMIT)) {
+            return "the others did not install a view without " + victim;
+        }
+        progress.runFor(SETTLE);
+        progress.event("restart process " + victim + " as a new incarnation");
+        group.start(victim);
+        if (!progress.await(convergedWith(group, n), PHASE_LIMIT)) {
+            return "the restarted process did not rejoin";
+        }
+        progress.runFor(SETTLE);
+        int[] left = range(0, n / 2);
+        int[] right = range(n / 2, n);
+        progress.event("partition the network: " + Arrays.toString(left) + " | " + Arrays.toString(right));
+        group.network().partition(left, right);
+        if (!progress.await(() -> split(group, n / 2), PHASE_LIMIT)) {
+            return "the two sides did not each install a view of their own";
+        }
+        progress.runFor(SETTLE);
+        progress.event("heal the network");
+        group.network().heal();
+        if (!progress.await(convergedWith(group, n), PHASE_LIMIT)) {
+            return "the two sides did not merge";
+        }
+        progress.runFor(SETTLE);
+        progress.event("stop traffic; let the group go quiet");
+        group.traffic(options.castEveryMillis * MS, group.now());
+        progress.runFor(QUIET);
+        return group.converged() ? null : "the group did not stay in one view once quiet";
     }
 
-    private void report(SimGroup group, Workload workload, DeliveryChecker checker) {
-        long multicast = 0;
-        long delivered = 0;
-        long retransmitted = 0;
-        long control = 0;
-        long dropped = 0;
-        for (int rank = 0; rank < group.size(); rank++) {
-            CounterSet counters = group.member(rank).counters();
-            multicast += counters.value("mnak casts sent");
-            delivered += counters.value("top delivered casts") + counters.value("top delivered sends");
-            retransmitted += counters.value("mnak retransmitted") + counters.value("pt2pt retransmitted");
-            control += counters.value("mnak naks sent") + counters.value("pt2pt acks sent");
-            dropped += counters.value("mnak dropped duplicate") + counters.value("pt2pt dropped duplicate");
-        }
-        for (DropReason reason : DropReason.values()) {
-            dropped += group.network().dropped(reason);
-        }
-        out.printf("%6.1fms  %-12d %-12d %-13d %-11d %-9d%n", group.now() / (double) MILLI, multicast, delivered,
-            retransmitted, control, dropped);
+    private static BooleanSupplier convergedWith(DynamicGroup group, int processes) {
+        return () -> group.live().size() == processes && group.converged();
     }
 
-    private static boolean complete(SimGroup group, DeliveryChecker checker, Workload workload) {
-        for (int receiver = 0; receiver < group.size(); receiver++) {
-            for (int origin = 0; origin < group.size(); origin++) {
-                if (checker.castsDelivered(receiver, origin) < workload.casts()
-                    || (origin != receiver && checker.sendsDelivered(receiver, origin) < workload.sends())) {
+    /** True when each side of the partition at {@code boundary} holds one view of exactly that side. */
+    private static boolean split(DynamicGroup group, int boundary) {
+        int size = group.network().size();
+        for (int address = 0; address < size; address++) {
+            Member process = group.process(address);
+            if (process == null || process.agent().isBlocked()) {
+                return false;
+            }
+            View view = process.view();
+            boolean left = address < boundary;
+            if (view.size() != (left ? boundary : size - boundary)) {
+                return false;
+            }
+            for (int rank = 0; rank < view.size(); rank++) {
+                if ((view.member(rank).address() < boundary) != left) {
                     return false;
                 }
             }
@@ -113,38 +154,33 @@ public final class Demo {
         return true;
     }
 
-    private boolean verdict(SimGroup group, DeliveryChecker checker, Workload workload, boolean done) {
-        out.println();
-        for (int rank = 0; rank < group.size(); rank++) {
-            StringBuilder line = new StringBuilder("member " + rank + " delivered multicasts:");
-            for (int origin = 0; origin < group.size(); origin++) {
-                line.append(' ').append(checker.castsDelivered(rank, origin)).append('/').append(workload.casts());
-            }
-            out.println(line);
+    private static int[] range(int from, int to) {
+        int[] addresses = new int[to - from];
+        for (int i = 0; i < addresses.length; i++) {
+            addresses[i] = from + i;
         }
-        out.printf("network: %d packets lost, %d duplicated copies and stale retransmissions dropped by the stack%n",
-            group.network().dropped(DropReason.LOSS), duplicates(group));
-        if (checker.firstViolation() != null) {
-            out.println("FAILED: " + checker.firstViolation());
-            return false;
-        }
-        if (!done) {
-            out.println("FAILED: not everything was delivered in time");
-            return false;
-        }
-        long total = (long) group.size() * group.size() * workload.casts();
-        out.printf("OK: every member delivered all %d multicasts and every point-to-point message exactly once,"
-            + " in order, intact (checked as delivered), in %.1f ms of virtual time%n", total,
-            group.now() / (double) MILLI);
-        return true;
+        return addresses;
     }
 
-    private static long duplicates(SimGroup group) {
-        long sum = 0;
-        for (int rank = 0; rank < group.size(); rank++) {
-            sum += group.member(rank).counters().value("mnak dropped duplicate")
-                + group.member(rank).counters().value("pt2pt dropped duplicate");
+    private boolean verdict(DynamicGroup group) {
+        out.println();
+        for (History history : group.checker().histories()) {
+            long delivered = 0;
+            for (History.Installed installed : history.views) {
+                delivered += installed.casts.size();
+            }
+            out.printf("  %-5s %-8s installed %2d views, offered %5d casts, delivered %6d%n", history.process,
+                history.crashed() ? "crashed" : history.left() ? "left" : "live", history.views.size(),
+                history.castsOffered(), delivered);
         }
-        return sum;
+        VsyncChecker checker = group.checker();
+        String violation = checker.check();
+        String diverged = checker.checkConverged(group.live());
+        out.println("views agree, processes that move between the same views delivered the same casts, each origin's"
+            + " messages intact, once, in order: " + (violation == null ? "OK" : "FAILED: " + violation));
+        out.println("the live processes end in one view, having delivered the same casts: "
+            + (diverged == null ? "OK" : "FAILED: " + diverged));
+        out.printf("%.3f s of virtual time%n", group.now() / 1e9);
+        return violation == null && diverged == null;
     }
 }

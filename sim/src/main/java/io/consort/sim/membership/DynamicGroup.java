@@ -245,7 +245,7 @@ public final class DynamicGroup implements AutoCloseable {
     public boolean step(long limit) {
         if (++steps > MAX_STEPS) {
             throw new IllegalStateException("the simulation took " + MAX_STEPS + " steps without finishing: a"
-                + " livelock\n" + dump());
+                + " livelock; counters that move in 100 more rounds:\n" + moving(100) + dump());
         }
         if (round() > 0 && ++roundsSinceTimeMoved < MAX_ROUNDS_PER_INSTANT) {
             return true;
@@ -266,7 +266,7 @@ public final class DynamicGroup implements AutoCloseable {
                 continue;
             }
             next = Math.min(next, process.agent().nextDeadline());
-            if (castEveryNanos > 0 && nextCast[address] < trafficUntil) {
+            if (castEveryNanos > 0 && now < trafficUntil && nextCast[address] < trafficUntil) {
                 next = Math.min(next, Math.max(nextCast[address], now + 1));
             }
         }
@@ -303,15 +303,42 @@ public final class DynamicGroup implements AutoCloseable {
         }
     }
 
+    /** The counters of running processes that change over {@code rounds} rounds, for diagnosing a livelock. */
+    private String moving(int rounds) {
+        String[] before = new String[processes.length];
+        for (int address = 0; address < processes.length; address++) {
+            before[address] = processes[address] == null ? "" : processes[address].counters().dump();
+        }
+        for (int i = 0; i < rounds; i++) {
+            round();
+        }
+        StringBuilder out = new StringBuilder();
+        for (int address = 0; address < processes.length; address++) {
+            if (processes[address] == null) {
+                continue;
+            }
+            java.util.Set<String> old = new java.util.HashSet<>(java.util.Arrays.asList(before[address].split("\n")));
+            for (String line : processes[address].counters().dump().split("\n")) {
+                if (!old.contains(line)) {
+                    out.append("  ").append(line).append('\n');
+                }
+            }
+        }
+        return out.toString();
+    }
+
     /** Every running process's view, counters and layers, for failure messages. */
     public String dump() {
-        StringBuilder out = new StringBuilder("t=").append(now()).append('\n');
+        StringBuilder out = new StringBuilder("t=").append(now()).append(" steps=").append(steps)
+            .append(" next arrival ").append(network.nextDeliveryTime()).append(" next fault ")
+            .append(network.nextFaultTime()).append(" next action ").append(actions.isEmpty() ? -1 : actions.peek().at)
+            .append('\n');
         for (Member process : processes) {
             if (process == null) {
                 continue;
             }
             out.append(process.endpoint()).append(' ').append(process.view()).append(process.agent().isBlocked()
-                ? " blocked" : "").append('\n');
+                ? " blocked" : "").append(" next timer ").append(process.agent().nextDeadline()).append('\n');
             for (int i = 0; i < process.agent().stack().size(); i++) {
                 out.append("  ").append(process.agent().stack().layer(i).dump()).append('\n');
             }

@@ -48,9 +48,14 @@ class MembershipProperties {
             for (int i = 0; i < faults; i++) {
                 schedule.append(FaultPlan.add(group, random, addresses, FAULTS_UNTIL)).append("; ");
             }
-            group.runFor(FAULTS_UNTIL + SECOND);
+            String context = "seed " + seed + ", " + addresses + " addresses, stack " + stack + ", link " + link
+                + ", faults: " + schedule;
+            try {
+                group.runFor(FAULTS_UNTIL + SECOND);
+            } catch (IllegalStateException e) {
+                throw new AssertionError(context + "\n" + e.getMessage(), e);
+            }
             FaultPlan.healAll(group, addresses);
-            String context = "seed " + seed + ", " + addresses + " addresses, link " + link + ", faults: " + schedule;
             boolean converged = group.runUntil(group::converged, CONVERGE_BOUND);
             assertTrue(converged, () -> context + "\nnot converged " + CONVERGE_BOUND / SECOND
                 + " s after the faults healed\n" + group.dump());
