@@ -1,6 +1,7 @@
 package io.consort.stacks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.consort.iovec.FramePoolConfig;
 import io.consort.layers.api.Member;
@@ -11,6 +12,7 @@ import io.consort.layers.runtime.View;
 import io.consort.layers.transport.InMemoryNetwork;
 import io.consort.testsupport.Leaks;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.errors.ErrorLogReader;
 import org.junit.jupiter.api.Test;
 
 class InMemoryGroupTest {
@@ -54,6 +56,46 @@ class InMemoryGroupTest {
                 assertEquals(messages, next[rank][origin], group[rank].counters().dump());
             }
         }
+        for (Member member : group) {
+            assertEquals(0, member.counters().value("member errors"), member.counters().dump());
+            member.close();
+            Leaks.assertNoLeaks("member " + member.rank(), member.frames());
+        }
+    }
+
+    /** A handler that throws does not stop its member: the error is counted and logged, and delivery goes on. */
+    @Test
+    void anErrorInTheHandlerIsCountedAndTheMemberGoesOn() {
+        InMemoryNetwork network = new InMemoryNetwork(2, 1 << 20, 1472);
+        long[] delivered = new long[2];
+        Member[] group = new Member[2];
+        for (int rank = 0; rank < 2; rank++) {
+            int me = rank;
+            MessageHandler handler = (kind, origin, buffer, offset, length) -> {
+                delivered[me]++;
+                if (me == 1 && buffer.getLong(offset) == 3) {
+                    throw new IllegalStateException("the application failed on message 3");
+                }
+            };
+            group[rank] = Member.create(new View(7, rank, 2), new MemberConfig(),
+                StackDescription.parse("reliable-fifo").layers(),
+                (frames, counters) -> network.transport(me, frames, counters), handler, () -> 0);
+        }
+        UnsafeBuffer message = new UnsafeBuffer(new byte[64]);
+        long sent = 0;
+        for (int round = 0; round < 10_000 && delivered[1] < 10; round++) {
+            if (sent < 10) {
+                message.putLong(0, sent);
+                sent += group[0].multicast(message, 0, 64) == SendResult.OK ? 1 : 0;
+            }
+            group[0].agent().doWork();
+            group[1].agent().doWork();
+        }
+        assertEquals(10, delivered[1]);
+        assertEquals(1, group[1].counters().value("member errors"));
+        StringBuilder log = new StringBuilder();
+        ErrorLogReader.read(group[1].agent().errorLog(), (count, first, last, text) -> log.append(text));
+        assertTrue(log.toString().contains("the application failed on message 3"), log.toString());
         for (Member member : group) {
             member.close();
             Leaks.assertNoLeaks("member " + member.rank(), member.frames());

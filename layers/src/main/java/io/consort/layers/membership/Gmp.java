@@ -44,7 +44,10 @@ import org.agrona.concurrent.status.AtomicCounter;
  * that have not acknowledged it; a member that never installs it is suspected in the new view.
  *
  * <p><b>Primary.</b> With {@code quorum > 0}, a view is primary when it holds a majority of the members of the
- * last primary view its coordinator knows, or, before any, at least {@code quorum / 2 + 1} members.
+ * latest primary view its coordinator knows of (its own, or the merged partition's). Before any primary view,
+ * a first one needs {@code quorum / 2 + 1} members, all in their first incarnation: processes restarted after
+ * every member of the last primary view is gone cannot know it was the last, and stay non-primary (no stable
+ * storage).
  *
  * <pre>
  * reliable, within a view:
@@ -57,6 +60,9 @@ import org.agrona.concurrent.status.AtomicCounter;
  * </pre>
  */
 public final class Gmp extends Layer {
+    /** The incarnation of a process's first start; only these may found the first primary view. */
+    public static final int FIRST_INCARNATION = 1;
+
     private final long tickNanos;
     private final long flushTimeoutNanos;
     private final long mergePeriodNanos;
@@ -425,7 +431,7 @@ public final class Gmp extends Layer {
      * Installs the view after a complete flush: this view's survivors, then {@code merged} members of another
      * partition, whose own flush {@code mergedView}/{@code mergedAttempt} ended (null if none).
      */
-    void installNext(List<Endpoint> merged, ViewId mergedView, long mergedAttempt) {
+    void installNext(List<Endpoint> merged, ViewId mergedView, long mergedAttempt, View mergedLastPrimary) {
         List<Endpoint> members = survivors();
         for (Endpoint other : merged) {
             members.add(other);
@@ -445,14 +451,14 @@ public final class Gmp extends Layer {
             return;
         }
         Endpoint[] array = members.toArray(new Endpoint[0]);
-        ViewId id = new ViewId(ltime + 1, array[0]);
+        ViewId id = new ViewId(ltime + 1, view.self());
         boolean twoPredecessors = mergedView != null;
         long[] times = twoPredecessors ? new long[] {view.id().ltime(), mergedView.ltime()}
             : new long[] {view.id().ltime()};
         int[] stamps = twoPredecessors ? new int[] {view.id().coordinatorStamp(), mergedView.coordinatorStamp()}
             : new int[] {view.id().coordinatorStamp()};
         long[] attempts = twoPredecessors ? new long[] {round.attempt, mergedAttempt} : new long[] {round.attempt};
-        ViewMessage next = new ViewMessage(id, isPrimary(array), array, times, stamps, attempts,
+        ViewMessage next = new ViewMessage(id, isPrimary(array, mergedLastPrimary), array, times, stamps, attempts,
             leavers.toArray(new Endpoint[0]));
         byte[] encoded = next.encode();
         for (Endpoint member : array) {
@@ -474,13 +480,20 @@ public final class Gmp extends Layer {
         }
     }
 
-    private boolean isPrimary(Endpoint[] members) {
+    private boolean isPrimary(Endpoint[] members, View otherLastPrimary) {
         if (quorum == 0) {
             return false;
         }
         View last = host.lastPrimary();
+        if (otherLastPrimary != null && (last == null || otherLastPrimary.id().compareTo(last.id()) > 0)) {
+            last = otherLastPrimary;
+        }
         if (last == null) {
-            return members.length >= quorum / 2 + 1;
+            boolean firstIncarnations = true;
+            for (Endpoint member : members) {
+                firstIncarnations &= member.incarnation() == FIRST_INCARNATION;
+            }
+            return firstIncarnations && members.length >= quorum / 2 + 1;
         }
         int kept = 0;
         for (Endpoint member : members) {

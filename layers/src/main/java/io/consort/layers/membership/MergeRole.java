@@ -35,6 +35,8 @@ import org.agrona.concurrent.status.AtomicCounter;
  * MERGE_REQUEST: kind(1) ltime(4)
  * MERGE_GRANT:   kind(1) attempt(4) ltime(4) coordinator address(2) incarnation(4)
  *                members(1) { address(2) incarnation(4) } * members
+ *                last primary view, if any: ltime(4) coordinator address(2) incarnation(4)
+ *                members(1) { address(2) incarnation(4) } * members
  * MERGE_DENY:    kind(1)
  * </pre>
  */
@@ -50,6 +52,7 @@ final class MergeRole {
     private List<Endpoint> granted;
     private ViewId grantedView;
     private long grantedAttempt;
+    private View grantedPrimary;
 
     private Endpoint leader;
     private long leaderDeadline;
@@ -81,11 +84,11 @@ final class MergeRole {
                 mergeTimeouts.incrementRelease();
                 waitingForLeader = false;
                 leader = null;
-                gmp.installNext(Collections.emptyList(), null, 0);
+                gmp.installNext(Collections.emptyList(), null, 0, null);
             } else if (partner != null && granted == null && now > partnerDeadline) {
                 mergeTimeouts.incrementRelease();
                 partner = null;
-                gmp.installNext(Collections.emptyList(), null, 0);
+                gmp.installNext(Collections.emptyList(), null, 0, null);
             }
             return;
         }
@@ -106,7 +109,7 @@ final class MergeRole {
                 installMerged();
             }
         } else {
-            gmp.installNext(Collections.emptyList(), null, 0);
+            gmp.installNext(Collections.emptyList(), null, 0, null);
         }
     }
 
@@ -177,6 +180,9 @@ final class MergeRole {
 
     private void onRequest(Endpoint sender) {
         View view = gmp.view();
+        if (sender.equals(leader)) {
+            return;
+        }
         if (!gmp.isCoordinator() || gmp.busy() || partner != null || leader != null
             || view.rankAtAddress(sender.address()) >= 0 || sender.compareTo(view.self()) > 0) {
             mergesDenied.incrementRelease();
@@ -190,7 +196,8 @@ final class MergeRole {
 
     private void grant() {
         List<Endpoint> survivors = gmp.survivors();
-        int length = 1 + 14 + 1 + 6 * survivors.size();
+        View last = gmp.host().lastPrimary();
+        int length = 1 + 14 + 1 + 6 * survivors.size() + (last == null ? 0 : 10 + 1 + 6 * last.size());
         Event message = ctx.newControlMessage(Event.MEMBERSHIP, leader.address(), length);
         if (message == null) {
             return;
@@ -202,7 +209,12 @@ final class MergeRole {
         buffer.putInt(at + 1, (int) gmp.flushAttempt(), WireIds.ORDER);
         buffer.putInt(at + 5, (int) id.ltime(), WireIds.ORDER);
         ViewMessage.putEndpoint(buffer, at + 9, id.coordinator());
-        ViewMessage.putEndpoints(buffer, at + 15, survivors.toArray(new Endpoint[0]));
+        int end = ViewMessage.putEndpoints(buffer, at + 15, survivors.toArray(new Endpoint[0]));
+        if (last != null) {
+            buffer.putInt(end, (int) last.id().ltime(), WireIds.ORDER);
+            end = ViewMessage.putEndpoint(buffer, end + 4, last.id().coordinator());
+            ViewMessage.putEndpoints(buffer, end, last.members());
+        }
         message.headers = ctx.headerBit();
         ctx.down(message);
     }
@@ -224,6 +236,17 @@ final class MergeRole {
                 ViewMessage.endpoint(buffer, at + 8));
             List<Endpoint> members = new ArrayList<>();
             Collections.addAll(members, ViewMessage.endpoints(buffer, at + 15, count));
+            grantedPrimary = null;
+            int last = at + 15 + 6 * count;
+            if (length >= last - at + 11) {
+                int lastCount = buffer.getByte(last + 10) & 0xFF;
+                if (lastCount == 0 || length < last - at + 11 + 6 * lastCount) {
+                    return false;
+                }
+                Endpoint[] lastMembers = ViewMessage.endpoints(buffer, last + 11, lastCount);
+                grantedPrimary = new View(gmp.view().groupId(), new ViewId(buffer.getInt(last, WireIds.ORDER)
+                    & 0xFFFF_FFFFL, ViewMessage.endpoint(buffer, last + 4)), lastMembers, 0, true);
+            }
             granted = members;
         } catch (IllegalArgumentException e) {
             return false;
@@ -238,7 +261,7 @@ final class MergeRole {
         if (sender.equals(partner) && granted == null) {
             partner = null;
             if (gmp.flushComplete()) {
-                gmp.installNext(Collections.emptyList(), null, 0);
+                gmp.installNext(Collections.emptyList(), null, 0, null);
             }
         }
     }
@@ -254,9 +277,9 @@ final class MergeRole {
         }
         partner = null;
         if (clash) {
-            gmp.installNext(Collections.emptyList(), null, 0);
+            gmp.installNext(Collections.emptyList(), null, 0, null);
         } else {
-            gmp.installNext(granted, grantedView, grantedAttempt);
+            gmp.installNext(granted, grantedView, grantedAttempt, grantedPrimary);
         }
     }
 

@@ -44,22 +44,30 @@ public final class Top extends Layer {
         sentMessages = context.counter("messages from application");
     }
 
+    /** Hands a message to the application; the event goes back to its pool even if the handler throws. */
     @Override
     public void up(Event event) {
-        if (event.isMessage() && !event.unreliable) {
-            Iovec payload = event.payload;
-            int kind = event.type == Event.CAST ? MessageHandler.CAST : MessageHandler.SEND;
-            (kind == MessageHandler.CAST ? deliveredCasts : deliveredSends).incrementRelease();
-            deliveredBytes.getAndAddRelease(payload.length());
-            if (payload.extentCount() == 1) {
-                handler.onMessage(kind, event.peer, payload.buffer(), payload.index(0), payload.length());
-            } else {
-                gather.checkLimit(payload.length());
-                payload.copyTo(gather, 0);
-                handler.onMessage(kind, event.peer, gather, 0, payload.length());
+        try {
+            if (event.isMessage() && !event.unreliable) {
+                deliver(event);
             }
+        } finally {
+            ctx.release(event);
         }
-        ctx.release(event);
+    }
+
+    private void deliver(Event event) {
+        Iovec payload = event.payload;
+        int kind = event.type == Event.CAST ? MessageHandler.CAST : MessageHandler.SEND;
+        (kind == MessageHandler.CAST ? deliveredCasts : deliveredSends).incrementRelease();
+        deliveredBytes.getAndAddRelease(payload.length());
+        if (payload.extentCount() == 1) {
+            handler.onMessage(kind, event.peer, payload.buffer(), payload.index(0), payload.length());
+        } else {
+            gather.checkLimit(payload.length());
+            payload.copyTo(gather, 0);
+            handler.onMessage(kind, event.peer, gather, 0, payload.length());
+        }
     }
 
     @Override

@@ -8,11 +8,16 @@ import io.consort.layers.api.MessageHandler;
 import io.consort.layers.transport.PacketHandler;
 import io.consort.layers.transport.Transport;
 import java.util.concurrent.TimeUnit;
+import org.agrona.BufferUtil;
 import org.agrona.DeadlineTimerWheel;
+import org.agrona.ErrorHandler;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.ControlledMessageHandler;
 import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemEpochClock;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.errors.DistinctErrorLog;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 
@@ -24,6 +29,10 @@ import org.agrona.concurrent.status.AtomicCounter;
  * ring, and holds the stack of the current view. When a membership layer installs a new view, the agent closes
  * the old stack (which returns every frame and event it held) at the end of the duty cycle and builds a fresh
  * stack for the new view.
+ *
+ * <p>An error thrown inside a duty cycle never escapes it: it is counted ({@code member errors}), recorded once
+ * per distinct error with a count in the member's {@link DistinctErrorLog}, handed to the configured
+ * {@link MemberConfig#errorHandler} if any, and the next duty cycle runs as usual.
  */
 public final class MemberAgent implements Agent, ControlledMessageHandler, DeadlineTimerWheel.TimerHandler,
     ViewHost {
@@ -36,6 +45,7 @@ public final class MemberAgent implements Agent, ControlledMessageHandler, Deadl
     /** A send's ring message starts with the destination's incarnation. */
     public static final int SEND_PREFIX = 4;
     private static final int MAX_TIMER_CATCH_UP = 4096;
+    private static final int ERROR_LOG_BYTES = 64 * 1024;
 
     private final Transport transport;
     private final RingBuffer ring;
@@ -53,6 +63,9 @@ public final class MemberAgent implements Agent, ControlledMessageHandler, Deadl
     private final AtomicCounter dutyCycles;
     private final AtomicCounter viewsInstalled;
     private final AtomicCounter sendsToDeparted;
+    private final AtomicCounter errors;
+    private final UnsafeBuffer errorBuffer;
+    private final DistinctErrorLog errorLog;
     private Stack stack;
     private PacketHandler bottom;
     private Layer top;
@@ -91,6 +104,9 @@ public final class MemberAgent implements Agent, ControlledMessageHandler, Deadl
         this.dutyCycles = counters.counter("member", "duty cycles");
         this.viewsInstalled = counters.counter("member", "views installed");
         this.sendsToDeparted = counters.counter("member", "sends to departed endpoints dropped");
+        this.errors = counters.counter("member", "errors");
+        this.errorBuffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(ERROR_LOG_BYTES, 64));
+        this.errorLog = new DistinctErrorLog(errorBuffer, SystemEpochClock.INSTANCE);
         start(first);
     }
 
@@ -127,6 +143,20 @@ public final class MemberAgent implements Agent, ControlledMessageHandler, Deadl
         if (closed || left) {
             return 0;
         }
+        try {
+            return dutyCycle();
+        } catch (Throwable error) {
+            errors.incrementRelease();
+            errorLog.record(error);
+            ErrorHandler handler = config.errorHandler();
+            if (handler != null) {
+                handler.onError(error);
+            }
+            return 1;
+        }
+    }
+
+    private int dutyCycle() {
         now = clock.nanoTime();
         int work = transport.poll(bottom, config.pollLimit());
         if (!blocked) {
@@ -305,6 +335,11 @@ public final class MemberAgent implements Agent, ControlledMessageHandler, Deadl
     /** The view installed last; readable from any thread. */
     public View view() {
         return current;
+    }
+
+    /** The distinct errors of this member's duty cycles, for {@code org.agrona.concurrent.errors.ErrorLogReader}. */
+    public UnsafeBuffer errorLog() {
+        return errorBuffer;
     }
 
     public boolean isBlocked() {

@@ -2,6 +2,7 @@ package io.consort.layers.runtime;
 
 import io.consort.iovec.FramePoolConfig;
 import java.util.concurrent.TimeUnit;
+import org.agrona.ErrorHandler;
 
 /**
  * Sizes and limits of one member: its frame pool, event pool, the largest message it accepts, the application
@@ -11,6 +12,7 @@ public final class MemberConfig {
     private FramePoolConfig frames = new FramePoolConfig();
     private int eventCount = 4096;
     private int maxGroupSize = 32;
+    private ErrorHandler errorHandler;
     private int maxMessageLength = 64 * 1024;
     private int applicationRingLength = -1;
     private int pollLimit = 64;
@@ -39,6 +41,16 @@ public final class MemberConfig {
 
     public int maxGroupSize() {
         return maxGroupSize;
+    }
+
+    /** Also told of every error caught in a duty cycle (which is counted and logged in any case). */
+    public MemberConfig errorHandler(ErrorHandler errorHandler) {
+        this.errorHandler = errorHandler;
+        return this;
+    }
+
+    public ErrorHandler errorHandler() {
+        return errorHandler;
     }
 
     public MemberConfig maxMessageLength(int maxMessageLength) {

@@ -1,10 +1,10 @@
 package io.consort.layers.runtime;
 
 /**
- * Names a view: the logical time at which it was installed and the endpoint that installed it (its coordinator).
- * Logical time grows by one at every view change, and past the larger of the two when partitions merge, so view
- * ids increase along every member's history. Two partitions may reach the same logical time with different
- * coordinators; the coordinator tells them apart.
+ * Names a view: its logical time and the endpoint that made it (the coordinator that ended the view before; it
+ * may have left by this view). Logical time grows by one at every view change, and past the larger of the two
+ * when partitions merge, so view ids increase along every member's history. Two partitions may reach the same
+ * logical time; their makers tell them apart, and a maker makes at most one view per logical time.
  */
 public final class ViewId implements Comparable<ViewId> {
     private final long ltime;

@@ -22,6 +22,11 @@ public final class Sizing {
             + "):mnak(window=" + window + ")";
     }
 
+    /** In the simulator an error in a duty cycle is a bug to see at once, with its seed: it ends the run. */
+    static void failFast(Throwable error) {
+        throw new IllegalStateException("a member's duty cycle failed", error);
+    }
+
     public static MemberConfig memberConfig(int members, int maxMessageLength, int window, int maxPacketLength) {
         FramePoolConfig frames = new FramePoolConfig();
         int perFrame = Math.min(frames.frameSize() - frames.headroom(), maxPacketLength - STACK_HEADERS);
@@ -33,6 +38,6 @@ public final class Sizing {
         frames.frameCount(receive + send + control).receiveLimit(receive).sendLimit(send).controlLimit(control);
         int events = send + 2 * (members - 1) * window + 2 * members + MemberAgent.EVENT_RESERVE + 256;
         return new MemberConfig().frames(frames).eventCount(events).maxMessageLength(maxMessageLength)
-            .pollLimit(pollLimit);
+            .pollLimit(pollLimit).errorHandler(Sizing::failFast);
     }
 }
