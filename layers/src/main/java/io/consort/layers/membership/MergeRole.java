@@ -20,9 +20,10 @@ import org.agrona.concurrent.status.AtomicCounter;
  * <p>A coordinator that is not flushing probes, every merge period, the seed addresses and every address it has
  * heard from outside its view. A coordinator that hears a probe from another partition's coordinator either
  * leads the merge (if its endpoint orders first) or probes back so that the other leads: exactly one side
- * leads, so two partitions never ask each other at once. The leader sends a merge request and flushes its own
- * view; the other coordinator flushes its view and grants, naming its survivors and the flush that ended its
- * view; the leader then installs one view of both. Either side that waits longer than the flush timeout (for a
+ * leads, so two partitions never ask each other at once. The leader sends a merge request (again every tick
+ * until answered) and flushes its own view; the other coordinator flushes its view and grants (again for every
+ * repeated request), naming its survivors and the flush that ended its view; the leader then installs one view
+ * of both. Either side that waits longer than the flush timeout (for a
  * grant, or for the merged view) gives up and installs a view of its own survivors, so a lost message or a
  * crashed partner never leaves a partition blocked. A busy coordinator denies requests; the leader retries on
  * a later probe.
@@ -79,6 +80,9 @@ final class MergeRole {
     }
 
     void tick(long now) {
+        if (partner != null && granted == null) {
+            send(partner.address(), WireIds.GMP_MERGE_REQUEST);
+        }
         if (gmp.flushComplete()) {
             if (waitingForLeader && now > leaderDeadline) {
                 mergeTimeouts.incrementRelease();
@@ -181,6 +185,9 @@ final class MergeRole {
     private void onRequest(Endpoint sender) {
         View view = gmp.view();
         if (sender.equals(leader)) {
+            if (waitingForLeader) {
+                grant();
+            }
             return;
         }
         if (!gmp.isCoordinator() || gmp.busy() || partner != null || leader != null

@@ -30,9 +30,9 @@ public final class History {
     public final Endpoint process;
     public final List<Installed> views = new ArrayList<>();
     /** Casts this process offered and had accepted, in order; its k-th carries number k. */
-    long castsOffered;
-    boolean left;
-    boolean crashed;
+    volatile long castsOffered;
+    volatile boolean left;
+    volatile boolean crashed;
 
     History(Endpoint process) {
         this.process = process;
@@ -40,6 +40,16 @@ public final class History {
 
     Installed current() {
         return views.isEmpty() ? null : views.get(views.size() - 1);
+    }
+
+    /** The process's application had one more cast accepted (call from the one thread that multicasts). */
+    public void countOffered() {
+        castsOffered++;
+    }
+
+    /** The process was stopped without leaving: its own casts need not all be delivered. */
+    public void markCrashed() {
+        crashed = true;
     }
 
     public long castsOffered() {

@@ -48,7 +48,8 @@ class ThreadedGroupTest {
         Thread[] applications = new Thread[MEMBERS];
         AtomicReference<Throwable> dutyCycleError = new AtomicReference<>();
         for (int rank = 0; rank < MEMBERS; rank++) {
-            members[rank] = Member.create(new View(9, rank, MEMBERS), new MemberConfig().maxMessageLength(4000),
+            members[rank] = Member.create(new View(9, rank, MEMBERS), new MemberConfig().maxMessageLength(4000)
+                    .errorHandler(error -> dutyCycleError.compareAndSet(null, error)),
                 StackDescription.parse("reliable-fifo").layers(),
                 UdpTransport.factory(new UdpTransportConfig().members(rank, addresses)), checker.handler(rank),
                 SystemNanoClock.INSTANCE);
