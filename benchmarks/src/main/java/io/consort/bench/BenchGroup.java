@@ -5,6 +5,7 @@ import io.consort.iovec.LeakDetector;
 import io.consort.layers.api.Member;
 import io.consort.layers.api.MessageHandler;
 import io.consort.layers.api.SendResult;
+import io.consort.layers.runtime.Endpoint;
 import io.consort.layers.runtime.MemberConfig;
 import io.consort.layers.runtime.View;
 import io.consort.layers.transport.InMemoryNetwork;
@@ -21,6 +22,11 @@ import org.agrona.concurrent.status.CountersReader;
  * <p>Every message carries its per-sender sequence number in its first 8 bytes; each member checks it on
  * delivery, so a benchmark also notices a lost, duplicated or reordered message. Nothing here allocates after
  * construction.
+ *
+ * <p>A stack with a membership layer ({@code gmp}, e.g. {@code vsync}) is built with {@link Member#join}: member
+ * r is endpoint (r, 1) with every address as a seed, and the constructor drives the members until they share one
+ * view of all of them and none is blocked. Ranks in that view need not be addresses, so messages are counted by
+ * their origin's address; {@link #member(int)}, {@link #multicast} and {@link #send} take addresses.
  */
 public final class BenchGroup implements AutoCloseable {
     public static final int MAX_PACKET_LENGTH = 1472;
@@ -28,6 +34,10 @@ public final class BenchGroup implements AutoCloseable {
     public static final int FRAME_COUNT = 8192;
     public static final int EVENT_COUNT = 8192;
     public static final int MIN_APPLICATION_RING = 1 << 20;
+    /** Group id of a group built with {@link Member#join}. */
+    public static final int GROUP_ID = 0xBE4C;
+    /** Virtual time a membership stack may take to form one view of everyone. */
+    static final long FORMATION_LIMIT_NANOS = 60_000_000_000L;
 
     private final Member[] members;
     private final Receiver[] receivers;
@@ -37,6 +47,7 @@ public final class BenchGroup implements AutoCloseable {
     private final VirtualClock clock = new VirtualClock();
     private final long tickNanos;
     private final int maxMessageLength;
+    private final boolean dynamic;
 
     /**
      * @param size members in the group
@@ -49,19 +60,79 @@ public final class BenchGroup implements AutoCloseable {
         this.maxMessageLength = Math.max(8, maxMessageLength);
         InMemoryNetwork network = new InMemoryNetwork(size, NETWORK_RING_BYTES, MAX_PACKET_LENGTH);
         StackDescription description = StackDescription.parse(stack);
+        dynamic = description.layerNames().contains("gmp");
         members = new Member[size];
         receivers = new Receiver[size];
         payloads = new UnsafeBuffer[size];
         castsSent = new long[size];
         sendsSent = new long[size][size];
+        int[] seeds = new int[size];
+        for (int rank = 0; rank < size; rank++) {
+            seeds[rank] = rank;
+        }
         for (int rank = 0; rank < size; rank++) {
             int me = rank;
             receivers[rank] = new Receiver(size);
-            members[rank] = Member.create(new View(1, rank, size), config(this.maxMessageLength),
-                description.layers(), (frames, counters) -> network.transport(me, frames, counters),
-                receivers[rank], clock);
+            if (dynamic) {
+                members[rank] = Member.join(GROUP_ID, new Endpoint(rank, 1), seeds,
+                    config(this.maxMessageLength).maxGroupSize(size), description::layers,
+                    (frames, counters) -> network.transport(me, frames, counters), receivers[rank], clock);
+            } else {
+                members[rank] = Member.create(new View(1, rank, size), config(this.maxMessageLength),
+                    description.layers(), (frames, counters) -> network.transport(me, frames, counters),
+                    receivers[rank], clock);
+            }
             payloads[rank] = new UnsafeBuffer(BufferUtil.allocateDirectAligned(this.maxMessageLength, 64));
         }
+        if (dynamic) {
+            formOneView();
+        }
+    }
+
+    /**
+     * Drives the members until all share one view of everyone and none is blocked. Rounds that do no work jump
+     * the clock to the next timer, so the merge periods pass quickly.
+     */
+    private void formOneView() {
+        long limit = clock.nanoTime() + FORMATION_LIMIT_NANOS;
+        while (!formed()) {
+            if (clock.nanoTime() > limit) {
+                StringBuilder views = new StringBuilder();
+                for (Member member : members) {
+                    views.append(' ').append(member.view()).append(member.agent().isBlocked() ? " blocked" : "");
+                }
+                throw new IllegalStateException("the members did not form one view within "
+                    + FORMATION_LIMIT_NANOS / 1_000_000 + " ms of virtual time:" + views);
+            }
+            if (round() == 0) {
+                long next = Long.MAX_VALUE;
+                for (Member member : members) {
+                    next = Math.min(next, member.agent().nextDeadline());
+                }
+                if (next != Long.MAX_VALUE && next > clock.nanoTime()) {
+                    clock.advance(next - clock.nanoTime());
+                }
+            }
+        }
+    }
+
+    /** True when every member is in the same view of all members and none is blocked. */
+    public boolean formed() {
+        View first = members[0].view();
+        if (first.size() != members.length) {
+            return false;
+        }
+        for (Member member : members) {
+            if (!member.view().id().equals(first.id()) || member.agent().isBlocked()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** True when the members were built with {@link Member#join} (the stack has a membership layer). */
+    public boolean dynamic() {
+        return dynamic;
     }
 
     /** Sizes that pass the member's start-up checks for any message up to {@code maxMessageLength}. */
@@ -106,11 +177,11 @@ public final class BenchGroup implements AutoCloseable {
         return result;
     }
 
-    /** Sends a {@code length}-byte message from {@code rank} to {@code destination}. */
+    /** Sends a {@code length}-byte message from {@code rank} to the member at address {@code destination}. */
     public int send(int rank, int destination, int length) {
         UnsafeBuffer payload = payloads[rank];
         payload.putLong(0, sendsSent[rank][destination]);
-        int result = members[rank].send(destination, payload, 0, length);
+        int result = members[rank].send(members[destination].endpoint(), payload, 0, length);
         if (result == SendResult.OK) {
             sendsSent[rank][destination]++;
         }
@@ -204,11 +275,13 @@ public final class BenchGroup implements AutoCloseable {
         }
     }
 
+    /** Counts and checks deliveries by the origin's address (its rank in the current view, translated). */
     private static final class Receiver implements MessageHandler {
         final long[] nextCast;
         final long[] nextSend;
         long deliveries;
         long misordered;
+        View view;
 
         Receiver(int size) {
             nextCast = new long[size];
@@ -216,7 +289,13 @@ public final class BenchGroup implements AutoCloseable {
         }
 
         @Override
-        public void onMessage(int kind, int origin, DirectBuffer buffer, int offset, int length) {
+        public void onView(View installed) {
+            view = installed;
+        }
+
+        @Override
+        public void onMessage(int kind, int rank, DirectBuffer buffer, int offset, int length) {
+            int origin = view.member(rank).address();
             long[] next = kind == CAST ? nextCast : nextSend;
             long seqno = buffer.getLong(offset);
             if (seqno != next[origin]) {

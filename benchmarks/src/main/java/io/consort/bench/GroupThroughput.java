@@ -18,6 +18,10 @@ import java.util.Locale;
  * measurement the senders stop, the group drains, and the runner checks that every member delivered every
  * message exactly once in sender order.
  *
+ * <p>{@code --stack vsync} (or any stack with {@code gmp}) builds the members with {@code Member.join} instead,
+ * every address a seed, and drives them until they share one view of all three before the warm-up starts; the
+ * membership layers stay in the stack while it is measured.
+ *
  * <pre>
  * java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -cp benchmarks/target/benchmarks.jar \
  *     io.consort.bench.GroupThroughput [--quick] [--jit-warmup-ms N] [--warmup-ms N] [--measure-ms N] [--messages N]
@@ -131,6 +135,7 @@ public final class GroupThroughput {
         String senders;
         int size;
         double seconds;
+        double cpuSeconds;
         long multicast;
         long deliveries;
         long allocatedBytes;
@@ -156,6 +161,11 @@ public final class GroupThroughput {
 
         double nanosPerMessagePerMember() {
             return seconds * 1e9 / deliveries;
+        }
+
+        /** The driving thread's CPU time per delivery: unlike the wall time, not inflated by other processes. */
+        double cpuNanosPerMessagePerMember() {
+            return cpuSeconds * 1e9 / deliveries;
         }
 
         double allocatedPerMessage() {
@@ -200,8 +210,8 @@ public final class GroupThroughput {
             BenchGroup.FRAME_COUNT, options.tickNanos, options.burst, options.jitWarmupMillis, options.warmupMillis,
             options.messages > 0 ? options.messages + " messages" : options.measureMillis + " ms");
         jitWarmup(options);
-        out.printf("%-7s %7s %12s %12s %10s %14s %10s %9s %8s %6s%n", "senders", "size", "multicast/s",
-            "delivered/s", "MB/s", "ns/msg/member", "alloc B/msg", "retrans", "dropped", "check");
+        out.printf("%-7s %7s %12s %12s %10s %14s %14s %10s %9s %8s %6s%n", "senders", "size", "multicast/s",
+            "delivered/s", "MB/s", "ns/msg/member", "cpu ns/msg/mbr", "alloc B/msg", "retrans", "dropped", "check");
         List<Result> results = new ArrayList<>();
         for (int pass = 0; pass < 2; pass++) {
             boolean all = pass == 1;
@@ -211,9 +221,10 @@ public final class GroupThroughput {
             for (int size : options.sizes) {
                 Result result = runScenario(options, size, all, threads);
                 results.add(result);
-                out.printf(Locale.ROOT, "%-7s %7s %12.0f %12.0f %10.1f %14.1f %10.2f %9d %8d %6s%n",
+                out.printf(Locale.ROOT, "%-7s %7s %12.0f %12.0f %10.1f %14.1f %14.1f %10.2f %9d %8d %6s%n",
                     result.senders, sizeLabel(size), result.multicastPerSecond(), result.deliveredPerSecond(),
-                    result.megabytesPerSecond(), result.nanosPerMessagePerMember(), result.allocatedPerMessage(),
+                    result.megabytesPerSecond(), result.nanosPerMessagePerMember(),
+                    result.cpuNanosPerMessagePerMember(), result.allocatedPerMessage(),
                     result.retransmitted, result.dropped, result.ok() ? "ok" : "FAIL");
                 if (options.verbose) {
                     out.printf("  %d rounds, %.2f deliveries per round%n%s", result.rounds,
@@ -231,7 +242,9 @@ public final class GroupThroughput {
         out.println("ns/msg/member: driving-thread time per delivery, i.e. the whole stack's cost per message per"
             + " member (sender side included); alloc B/msg: bytes");
         out.println("the driving thread allocated per delivered message during the measurement (ThreadMXBean);"
-            + " retrans/dropped: layer and transport counters over the run.");
+            + " retrans/dropped: layer and transport counters over the run;");
+        out.println("cpu ns/msg/mbr: as ns/msg/member but the driving thread's CPU time, which other processes on"
+            + " the machine inflate less.");
         return results;
     }
 
@@ -250,6 +263,7 @@ public final class GroupThroughput {
             long castsBefore = group.castsSent();
             long deliveriesBefore = group.deliveries();
             long allocatedBefore = threads.getCurrentThreadAllocatedBytes();
+            long cpuBefore = threads.getCurrentThreadCpuTime();
             long start = System.nanoTime();
             long end;
             long rounds = 0;
@@ -270,6 +284,7 @@ public final class GroupThroughput {
             }
             result.rounds = rounds;
             long allocatedAfter = threads.getCurrentThreadAllocatedBytes();
+            result.cpuSeconds = (threads.getCurrentThreadCpuTime() - cpuBefore) / 1e9;
             result.seconds = (end - start) / 1e9;
             result.multicast = group.castsSent() - castsBefore;
             result.deliveries = group.deliveries() - deliveriesBefore;

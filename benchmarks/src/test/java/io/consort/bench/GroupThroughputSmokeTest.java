@@ -24,4 +24,17 @@ class GroupThroughputSmokeTest {
             assertTrue(result.deliveries > 0, report);
         }
     }
+
+    @Test
+    void vsyncFormsOneViewThenDeliversEverythingInOrder() {
+        GroupThroughput.Options options = GroupThroughput.Options.parse(new String[] {"--quick", "--warmup-ms", "50",
+            "--measure-ms", "100", "--sizes", "64", "--senders", "one", "--stack", "vsync"});
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        List<GroupThroughput.Result> results =
+            GroupThroughput.run(options, new PrintStream(text, true, StandardCharsets.UTF_8));
+        String report = text.toString(StandardCharsets.UTF_8);
+        assertTrue(results.size() == 1, report);
+        assertTrue(results.get(0).ok(), report);
+        assertTrue(results.get(0).deliveries > 0, report);
+    }
 }
