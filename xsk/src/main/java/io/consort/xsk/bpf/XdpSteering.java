@@ -4,6 +4,7 @@ import io.consort.xsk.Errno;
 import io.consort.xsk.XskException;
 import io.consort.xsk.XskLibrary;
 import io.consort.xsk.XskSocket;
+import io.consort.xsk.netns.NamespaceHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -35,6 +36,7 @@ public final class XdpSteering implements AutoCloseable {
     private final byte[] value4 = new byte[4];
     private final byte[] value8 = new byte[8];
     private boolean attached;
+    private NamespaceHandle namespace;
     private boolean closed;
 
     private XdpSteering(long program, String interfaceName, int ifindex, AttachMode mode) {
@@ -74,6 +76,7 @@ public final class XdpSteering implements AutoCloseable {
             throw e;
         }
         steering.attached = true;
+        steering.namespace = NamespaceHandle.ofCallingThread();
         return steering;
     }
 
@@ -104,7 +107,7 @@ public final class XdpSteering implements AutoCloseable {
         if (errno == Errno.EEXIST || errno == Errno.EBUSY) {
             return "an XDP program is already attached to " + interfaceName + " and cannot be shared (mount bpffs "
                 + "at /sys/fs/bpf so libxdp can use its dispatcher, or remove it: ip link set " + interfaceName
-                + " xdp off)";
+                + (mode == AttachMode.SKB ? " xdpgeneric" : " xdpdrv") + " off)";
         }
         if (errno == Errno.EOPNOTSUPP && mode == AttachMode.NATIVE) {
             return "the driver has no native XDP: use AttachMode.SKB";
@@ -314,22 +317,27 @@ public final class XdpSteering implements AutoCloseable {
         }
     }
 
-    /** Detaches the program (when attached) and frees it and its maps. Idempotent. */
+    /**
+     * Detaches the program (when attached) and frees it and its maps. Idempotent. Any thread may close it: the
+     * detach happens in the network namespace the program was attached in.
+     */
     @Override
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
-        int result = 0;
+        int[] result = {0};
         if (attached) {
-            result = XdpNative.detach(program, ifindex, mode.libxdpMode);
+            namespace.run(() -> result[0] = XdpNative.detach(program, ifindex, mode.libxdpMode));
+            namespace.close();
             attached = false;
         }
         XdpNative.close(program);
-        if (result < 0 && -result != Errno.ENOENT) {
+        if (result[0] < 0 && -result[0] != Errno.ENOENT) {
             throw new XskException("detaching the XDP program from " + interfaceName + " failed with errno "
-                + -result + "; remove it with: ip link set " + interfaceName + " xdp off", -result);
+                + -result[0] + "; remove it with: ip link set " + interfaceName + (mode == AttachMode.SKB ? " xdpgeneric"
+                : " xdpdrv") + " off", -result[0]);
         }
     }
 }
