@@ -11,6 +11,9 @@ import io.consort.layers.runtime.MemberConfig;
 import io.consort.layers.runtime.View;
 import io.consort.layers.transport.InMemoryNetwork;
 import io.consort.testsupport.Leaks;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.errors.ErrorLogReader;
 import org.junit.jupiter.api.Test;
@@ -60,6 +63,35 @@ class InMemoryGroupTest {
             assertEquals(0, member.counters().value("member errors"), member.counters().dump());
             member.close();
             Leaks.assertNoLeaks("member " + member.rank(), member.frames());
+        }
+    }
+
+    /**
+     * {@code close()} from an application thread while the member's runner is busy: the runner's thread closes
+     * the stack at its next duty cycle, never both at once, and every frame is back afterwards.
+     */
+    @Test
+    void closeFromAnotherThreadWhileRunning() throws Exception {
+        InMemoryNetwork network = new InMemoryNetwork(1, 1 << 20, 1472);
+        long[] delivered = new long[1];
+        Member member = Member.create(new View(7, 0, 1), new MemberConfig(),
+            StackDescription.parse("reliable-fifo").layers(),
+            (frames, counters) -> network.transport(0, frames, counters),
+            (kind, origin, buffer, offset, length) -> delivered[0]++, SystemNanoClock.INSTANCE);
+        AgentRunner runner = new AgentRunner(new BusySpinIdleStrategy(), Throwable::getMessage, null, member.agent());
+        AgentRunner.startOnThread(runner);
+        UnsafeBuffer message = new UnsafeBuffer(new byte[1000]);
+        try {
+            while (member.counters().value("top delivered casts") < 10_000) {
+                member.multicast(message, 0, message.capacity());
+            }
+            member.close();
+            assertTrue(member.agent().isClosed());
+            assertEquals(SendResult.CLOSED, member.multicast(message, 0, 10));
+            assertEquals(0, member.counters().value("member errors"), member.counters().dump());
+            assertEquals(0, member.frames().inUse(), member.frames().leakReport());
+        } finally {
+            runner.close();
         }
     }
 

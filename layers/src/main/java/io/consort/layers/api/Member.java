@@ -45,6 +45,9 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
  * message exactly once and in order at its destination.
  */
 public final class Member implements AutoCloseable {
+    /** How long {@link #close()} from another thread waits for the duty-cycle thread to close the member. */
+    public static final long CLOSE_WAIT_NANOS = 1_000_000_000L;
+
     private final FramePool frames;
     private final CounterSet counters;
     private final ManyToOneRingBuffer ring;
@@ -289,12 +292,22 @@ public final class Member implements AutoCloseable {
     }
 
     /**
-     * Stops accepting messages and closes the stack and transport. Call on the duty-cycle thread, or after its
-     * runner has stopped (an {@code AgentRunner} calls the agent's {@code onClose} itself).
+     * Stops accepting messages and closes the stack and transport, from any thread. On the duty-cycle thread (or
+     * when no duty cycle has run) it closes at once; from another thread it asks the duty-cycle thread to close
+     * at its next cycle and waits for that, up to {@link #CLOSE_WAIT_NANOS}, so the two never touch the stack at
+     * once; if no cycle comes (the runner has stopped) it closes itself.
      */
     @Override
     public void close() {
         closed = true;
+        Thread duty = agent.dutyThread();
+        if (duty != null && duty != Thread.currentThread() && duty.isAlive()) {
+            agent.requestClose();
+            long deadline = System.nanoTime() + CLOSE_WAIT_NANOS;
+            while (!agent.isClosed() && duty.isAlive() && System.nanoTime() < deadline) {
+                Thread.yield();
+            }
+        }
         agent.onClose();
     }
 }

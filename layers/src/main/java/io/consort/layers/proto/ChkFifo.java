@@ -21,8 +21,8 @@ import org.agrona.concurrent.status.AtomicCounter;
 public final class ChkFifo extends Layer {
     static final int HEADER_LENGTH = 5;
 
-    private int[] castsSent;
-    private int[][] sendsSent;
+    private int castsSent;
+    private int[] sendsSent;
     private int[] castsExpected;
     private int[] sendsExpected;
     private AtomicCounter checked;
@@ -47,8 +47,7 @@ public final class ChkFifo extends Layer {
     public void init(LayerContext context) {
         super.init(context);
         int members = context.groupSize();
-        castsSent = new int[1];
-        sendsSent = new int[1][members];
+        sendsSent = new int[members];
         castsExpected = new int[members];
         sendsExpected = new int[members];
         checked = context.counter("checked");
@@ -58,7 +57,7 @@ public final class ChkFifo extends Layer {
     @Override
     public void down(Event event) {
         if (event.isMessage() && !event.unreliable) {
-            int number = event.type == Event.CAST ? castsSent[0]++ : sendsSent[0][event.peer]++;
+            int number = event.type == Event.CAST ? castsSent++ : sendsSent[event.peer]++;
             int at = event.payload.push(HEADER_LENGTH);
             UnsafeBuffer buffer = event.payload.buffer();
             buffer.putByte(at, WireIds.CHK_FIFO);

@@ -81,7 +81,9 @@ public final class MemberAgent implements Agent, ControlledMessageHandler, Deadl
     private volatile boolean leaveRequested;
     private boolean left;
     private long now;
-    private boolean closed;
+    private volatile boolean closed;
+    private volatile boolean closeRequested;
+    private volatile Thread dutyThread;
 
     public MemberAgent(View first, StackBuilder builder, Transport transport, FramePool frames,
                        ObjectPool<Event> events, CounterSet counters, RingBuffer ring, NanoClock clock,
@@ -142,6 +144,14 @@ public final class MemberAgent implements Agent, ControlledMessageHandler, Deadl
     public int doWork() {
         if (closed || left) {
             return 0;
+        }
+        Thread current = Thread.currentThread();
+        if (dutyThread != current) {
+            dutyThread = current;
+        }
+        if (closeRequested) {
+            onClose();
+            return 1;
         }
         try {
             return dutyCycle();
@@ -360,6 +370,20 @@ public final class MemberAgent implements Agent, ControlledMessageHandler, Deadl
 
     public Transport transport() {
         return transport;
+    }
+
+    /** The thread that ran the last duty cycle, or null if none has run. */
+    public Thread dutyThread() {
+        return dutyThread;
+    }
+
+    /** Asks the duty-cycle thread to close the member at its next duty cycle; any thread. */
+    public void requestClose() {
+        closeRequested = true;
+    }
+
+    public boolean isClosed() {
+        return closed;
     }
 
     /** Closes the layers (returning what they hold) and the transport. Call on the duty-cycle thread. */
