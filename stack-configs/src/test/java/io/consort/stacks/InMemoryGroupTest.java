@@ -5,11 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.consort.iovec.FramePoolConfig;
 import io.consort.layers.api.Member;
+import io.consort.layers.api.MessageClaim;
 import io.consort.layers.api.MessageHandler;
 import io.consort.layers.api.SendResult;
 import io.consort.layers.runtime.MemberConfig;
 import io.consort.layers.runtime.View;
 import io.consort.layers.transport.InMemoryNetwork;
+import io.consort.layers.transport.Transport;
+import java.util.ArrayList;
+import java.util.List;
 import io.consort.testsupport.Leaks;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BusySpinIdleStrategy;
@@ -92,6 +96,40 @@ class InMemoryGroupTest {
             assertEquals(0, member.frames().inUse(), member.frames().leakReport());
         } finally {
             runner.close();
+        }
+    }
+
+    /** Messages written in place with tryClaim, to the group and to one member, arrive intact and in order. */
+    @Test
+    void messagesWrittenInPlaceArrive() {
+        InMemoryNetwork network = new InMemoryNetwork(2, 1 << 20, 1472);
+        List<String> received = new ArrayList<>();
+        Member[] group = new Member[2];
+        for (int rank = 0; rank < 2; rank++) {
+            int me = rank;
+            MessageHandler handler = (kind, origin, buffer, offset, length) -> {
+                if (me == 1) {
+                    received.add((kind == MessageHandler.CAST ? "cast " : "send ") + buffer.getLong(offset));
+                }
+            };
+            group[rank] = Member.create(new View(7, rank, 2), new MemberConfig(),
+                StackDescription.parse("reliable-fifo").layers(),
+                (frames, counters) -> network.transport(me, frames, counters), handler, () -> 0);
+        }
+        MessageClaim claim = new MessageClaim();
+        for (long k = 0; k < 4; k++) {
+            assertEquals(SendResult.OK, group[0].tryClaim(k % 2 == 0 ? Transport.ALL : 1, 8, claim));
+            claim.buffer().putLong(claim.offset(), k);
+            claim.commit();
+        }
+        for (int round = 0; round < 1000 && received.size() < 4; round++) {
+            group[0].agent().doWork();
+            group[1].agent().doWork();
+        }
+        assertEquals(List.of("cast 0", "send 1", "cast 2", "send 3"), received);
+        for (Member member : group) {
+            member.close();
+            Leaks.assertNoLeaks("member " + member.rank(), member.frames());
         }
     }
 

@@ -158,14 +158,9 @@ public final class Member implements AutoCloseable {
 
     /** Multicasts a copy of {@code length} bytes to the whole group, this member included. */
     public int multicast(DirectBuffer source, int offset, int length) {
-        if (closed) {
-            return SendResult.CLOSED;
-        }
-        if (agent.leaving()) {
-            return SendResult.LEAVING;
-        }
-        if (length > maxMessageLength) {
-            return SendResult.TOO_LARGE;
+        int refusal = refusal(length);
+        if (refusal != SendResult.OK) {
+            return refusal;
         }
         return ring.write(MemberAgent.CAST_TYPE, source, offset, length) ? SendResult.OK : SendResult.BACK_PRESSURED;
     }
@@ -185,23 +180,12 @@ public final class Member implements AutoCloseable {
 
     /** Sends a copy of {@code length} bytes to {@code destination}, if it is still in the view when sent. */
     public int send(Endpoint destination, DirectBuffer source, int offset, int length) {
-        if (closed) {
-            return SendResult.CLOSED;
-        }
-        if (agent.leaving()) {
-            return SendResult.LEAVING;
-        }
-        if (length > maxMessageLength) {
-            return SendResult.TOO_LARGE;
-        }
-        int index = ring.tryClaim(MemberAgent.SEND_TYPE_BASE + destination.address(),
-            length + MemberAgent.SEND_PREFIX);
+        int index = claimSend(destination, length);
         if (index < 0) {
-            return SendResult.BACK_PRESSURED;
+            return index;
         }
-        ring.buffer().putInt(index, destination.incarnation());
-        ring.buffer().putBytes(index + MemberAgent.SEND_PREFIX, source, offset, length);
-        ring.commit(index);
+        ring.buffer().putBytes(index, source, offset, length);
+        ring.commit(index - MemberAgent.SEND_PREFIX);
         return SendResult.OK;
     }
 
@@ -211,36 +195,55 @@ public final class Member implements AutoCloseable {
      * commit it.
      */
     public int tryClaim(int destination, int length, MessageClaim claim) {
+        int index;
+        if (destination == Transport.ALL) {
+            index = refusal(length);
+            if (index == SendResult.OK) {
+                index = ring.tryClaim(MemberAgent.CAST_TYPE, length);
+                index = index < 0 ? SendResult.BACK_PRESSURED : index;
+            }
+        } else {
+            View view = agent.view();
+            if (destination < 0 || destination >= view.size()) {
+                return SendResult.NO_SUCH_MEMBER;
+            }
+            index = claimSend(view.member(destination), length);
+        }
+        if (index < 0) {
+            return index;
+        }
+        int start = destination == Transport.ALL ? index : index - MemberAgent.SEND_PREFIX;
+        claim.wrap(ring, start, index, length);
+        return SendResult.OK;
+    }
+
+    /** Why a message of {@code length} bytes cannot be offered now, or {@link SendResult#OK}. */
+    private int refusal(int length) {
         if (closed) {
             return SendResult.CLOSED;
         }
         if (agent.leaving()) {
             return SendResult.LEAVING;
         }
-        if (length > maxMessageLength) {
-            return SendResult.TOO_LARGE;
+        return length > maxMessageLength ? SendResult.TOO_LARGE : SendResult.OK;
+    }
+
+    /**
+     * Claims a send's room in the ring, its destination's incarnation written in front; returns where the message
+     * goes (commit at that index minus {@link MemberAgent#SEND_PREFIX}), or a negative {@link SendResult}.
+     */
+    private int claimSend(Endpoint destination, int length) {
+        int refusal = refusal(length);
+        if (refusal != SendResult.OK) {
+            return refusal;
         }
-        if (destination == Transport.ALL) {
-            int index = ring.tryClaim(MemberAgent.CAST_TYPE, length);
-            if (index < 0) {
-                return SendResult.BACK_PRESSURED;
-            }
-            claim.wrap(ring, index, length);
-            return SendResult.OK;
-        }
-        View view = agent.view();
-        if (destination < 0 || destination >= view.size()) {
-            return SendResult.NO_SUCH_MEMBER;
-        }
-        Endpoint endpoint = view.member(destination);
-        int index = ring.tryClaim(MemberAgent.SEND_TYPE_BASE + endpoint.address(),
+        int index = ring.tryClaim(MemberAgent.SEND_TYPE_BASE + destination.address(),
             length + MemberAgent.SEND_PREFIX);
         if (index < 0) {
             return SendResult.BACK_PRESSURED;
         }
-        ring.buffer().putInt(index, endpoint.incarnation());
-        claim.wrap(ring, index + MemberAgent.SEND_PREFIX, length);
-        return SendResult.OK;
+        ring.buffer().putInt(index, destination.incarnation());
+        return index + MemberAgent.SEND_PREFIX;
     }
 
     /**

@@ -11,11 +11,14 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
 public final class MessageClaim {
     private RingBuffer ring;
     private int index = -1;
+    private int offset;
     private int length;
 
-    void wrap(RingBuffer ring, int index, int length) {
+    /** @param index what the ring's tryClaim returned; @param offset where the message itself starts */
+    void wrap(RingBuffer ring, int index, int offset, int length) {
         this.ring = ring;
         this.index = index;
+        this.offset = offset;
         this.length = length;
     }
 
@@ -24,7 +27,7 @@ public final class MessageClaim {
     }
 
     public int offset() {
-        return index;
+        return offset;
     }
 
     public int length() {

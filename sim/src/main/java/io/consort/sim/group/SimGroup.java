@@ -6,7 +6,6 @@ import io.consort.layers.runtime.MemberConfig;
 import io.consort.layers.runtime.View;
 import io.consort.sim.net.SimNetwork;
 import io.consort.stacks.StackDescription;
-import java.util.function.BooleanSupplier;
 import java.util.function.IntFunction;
 
 /**
@@ -15,24 +14,20 @@ import java.util.function.IntFunction;
  * arrival, scheduled fault or layer timer. Nothing depends on the wall clock, so a run is a function of the
  * network's seed and the calls made.
  */
-public final class SimGroup implements AutoCloseable {
+public final class SimGroup extends VirtualTimeDriver implements AutoCloseable {
     public static final int GROUP_ID = 0x5EED;
-    /** Rounds at one instant before the clock moves anyway: busy members also take time. */
-    private static final int MAX_ROUNDS_PER_INSTANT = 10_000;
 
-    private final SimNetwork network;
     private final Member[] members;
     private final int[] driveEvery;
     private Runnable beforeRound = () -> { };
     private long rounds;
-    private long roundsSinceTimeMoved;
 
     /**
      * @param stack a stack description or name, e.g. {@code "reliable-fifo"}
      * @param handlers the message handler of each rank
      */
     public SimGroup(SimNetwork network, String stack, MemberConfig config, IntFunction<MessageHandler> handlers) {
-        this.network = network;
+        super(network);
         this.members = new Member[network.size()];
         this.driveEvery = new int[network.size()];
         StackDescription description = StackDescription.parse(stack);
@@ -51,14 +46,6 @@ public final class SimGroup implements AutoCloseable {
         return members.length;
     }
 
-    public SimNetwork network() {
-        return network;
-    }
-
-    public long now() {
-        return network.clock().nanoTime();
-    }
-
     /** Makes member {@code rank} slow: its duty cycle runs only every {@code rounds}-th round. */
     public void slowDown(int rank, int rounds) {
         driveEvery[rank] = Math.max(1, rounds);
@@ -69,7 +56,7 @@ public final class SimGroup implements AutoCloseable {
         beforeRound = action;
     }
 
-    /** One round: every live member runs one duty cycle. Returns the work done. */
+    @Override
     public int round() {
         beforeRound.run();
         rounds++;
@@ -82,54 +69,15 @@ public final class SimGroup implements AutoCloseable {
         return work;
     }
 
-    /**
-     * Runs a round; if nothing happened, moves the clock to the next thing due (at most to {@code limit}).
-     * Returns false once the clock has reached {@code limit} with nothing left to do before it.
-     */
-    public boolean step(long limit) {
-        if (round() > 0 && ++roundsSinceTimeMoved < MAX_ROUNDS_PER_INSTANT) {
-            return true;
-        }
-        roundsSinceTimeMoved = 0;
-        long next = Math.min(network.nextDeliveryTime(), network.nextFaultTime());
+    @Override
+    protected long nextDue(long now) {
+        long next = SimNetwork.NEVER;
         for (int rank = 0; rank < members.length; rank++) {
             if (!network.isCrashed(rank)) {
                 next = Math.min(next, members[rank].agent().nextDeadline());
             }
         }
-        long now = now();
-        if (next <= now) {
-            next = now + 1;
-        }
-        if (next > limit) {
-            if (now >= limit) {
-                return false;
-            }
-            next = limit;
-        }
-        network.advanceTo(next);
-        return true;
-    }
-
-    /** Runs until {@code done} holds or {@code nanos} of virtual time pass. Returns whether {@code done} held. */
-    public boolean runUntil(BooleanSupplier done, long nanos) {
-        long limit = now() + nanos;
-        while (!done.getAsBoolean()) {
-            if (!step(limit)) {
-                return done.getAsBoolean();
-            }
-        }
-        return true;
-    }
-
-    /** Runs for {@code nanos} of virtual time. */
-    public void runFor(long nanos) {
-        long limit = now() + nanos;
-        while (step(limit)) {
-            if (now() >= limit) {
-                return;
-            }
-        }
+        return next;
     }
 
     /** Every member's counters, for failure messages. */

@@ -5,13 +5,13 @@ import io.consort.layers.api.SendResult;
 import io.consort.layers.runtime.Endpoint;
 import io.consort.layers.runtime.MemberConfig;
 import io.consort.layers.runtime.View;
+import io.consort.sim.group.VirtualTimeDriver;
 import io.consort.sim.net.SimNetwork;
 import io.consort.stacks.StackDescription;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
-import java.util.function.BooleanSupplier;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -22,13 +22,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  * goes to a {@link VsyncChecker}. Driven from the calling thread, deterministically, like
  * {@link io.consort.sim.group.SimGroup}.
  */
-public final class DynamicGroup implements AutoCloseable {
+public final class DynamicGroup extends VirtualTimeDriver implements AutoCloseable {
     public static final int GROUP_ID = 0x7653;
-    private static final int MAX_ROUNDS_PER_INSTANT = 10_000;
-    /** Steps one run may take: far above any real run, so a livelock fails with a dump instead of hanging. */
-    private static final long MAX_STEPS = 20_000_000;
+    /** Rounds one run may take: far above any real run, so a livelock fails with a dump instead of hanging. */
+    private static final long MAX_ROUNDS = 20_000_000;
 
-    private final SimNetwork network;
     private final StackDescription stack;
     private final MemberConfig config;
     private final VsyncChecker checker = new VsyncChecker();
@@ -47,15 +45,14 @@ public final class DynamicGroup implements AutoCloseable {
     private long trafficUntil;
     private long actionCount;
     private long backPressured;
-    private long steps;
-    private long roundsSinceTimeMoved;
+    private long rounds;
 
     /**
      * @param stack a stack with membership layers, e.g. {@code vsync}
      * @param maxLength the largest message the workload sends (at least {@link Recorder#HEADER})
      */
     public DynamicGroup(SimNetwork network, String stack, MemberConfig config, long seed, int maxLength) {
-        this.network = network;
+        super(network);
         this.stack = StackDescription.parse(stack);
         this.config = config;
         this.random = new SplittableRandom(seed ^ 0x5DEECE66DL);
@@ -151,14 +148,6 @@ public final class DynamicGroup implements AutoCloseable {
         return checker;
     }
 
-    public SimNetwork network() {
-        return network;
-    }
-
-    public long now() {
-        return network.clock().nanoTime();
-    }
-
     /** The histories of the processes still running and in the group (not crashed, not left). */
     public List<History> live() {
         List<History> live = new ArrayList<>();
@@ -189,7 +178,16 @@ public final class DynamicGroup implements AutoCloseable {
         return true;
     }
 
-    private int round() {
+    @Override
+    public int round() {
+        if (++rounds > MAX_ROUNDS) {
+            throw new IllegalStateException("the simulation took " + MAX_ROUNDS + " rounds without finishing: a"
+                + " livelock; counters that move in 100 more rounds:\n" + moving(100) + dump());
+        }
+        return runRound();
+    }
+
+    private int runRound() {
         long now = now();
         while (!actions.isEmpty() && actions.peek().at <= now) {
             actions.poll().action.run();
@@ -241,21 +239,9 @@ public final class DynamicGroup implements AutoCloseable {
         }
     }
 
-    /** Runs a round; if nothing happened, moves the clock to the next thing due, at most to {@code limit}. */
-    public boolean step(long limit) {
-        if (++steps > MAX_STEPS) {
-            throw new IllegalStateException("the simulation took " + MAX_STEPS + " steps without finishing: a"
-                + " livelock; counters that move in 100 more rounds:\n" + moving(100) + dump());
-        }
-        if (round() > 0 && ++roundsSinceTimeMoved < MAX_ROUNDS_PER_INSTANT) {
-            return true;
-        }
-        roundsSinceTimeMoved = 0;
-        long now = now();
-        long next = Math.min(network.nextDeliveryTime(), network.nextFaultTime());
-        if (!actions.isEmpty()) {
-            next = Math.min(next, actions.peek().at);
-        }
+    @Override
+    protected long nextDue(long now) {
+        long next = actions.isEmpty() ? SimNetwork.NEVER : actions.peek().at;
         for (int address = 0; address < processes.length; address++) {
             Member process = processes[address];
             if (process == null) {
@@ -270,37 +256,7 @@ public final class DynamicGroup implements AutoCloseable {
                 next = Math.min(next, Math.max(nextCast[address], now + 1));
             }
         }
-        if (next <= now) {
-            next = now + 1;
-        }
-        if (next > limit) {
-            if (now >= limit) {
-                return false;
-            }
-            next = limit;
-        }
-        network.advanceTo(next);
-        return true;
-    }
-
-    /** Runs until {@code done} holds or {@code nanos} of virtual time pass; returns whether it held. */
-    public boolean runUntil(BooleanSupplier done, long nanos) {
-        long limit = now() + nanos;
-        while (!done.getAsBoolean()) {
-            if (!step(limit)) {
-                return done.getAsBoolean();
-            }
-        }
-        return true;
-    }
-
-    public void runFor(long nanos) {
-        long limit = now() + nanos;
-        while (step(limit)) {
-            if (now() >= limit) {
-                return;
-            }
-        }
+        return next;
     }
 
     /** The counters of running processes that change over {@code rounds} rounds, for diagnosing a livelock. */
@@ -310,7 +266,7 @@ public final class DynamicGroup implements AutoCloseable {
             before[address] = processes[address] == null ? "" : processes[address].counters().dump();
         }
         for (int i = 0; i < rounds; i++) {
-            round();
+            runRound();
         }
         StringBuilder out = new StringBuilder();
         for (int address = 0; address < processes.length; address++) {
@@ -329,7 +285,7 @@ public final class DynamicGroup implements AutoCloseable {
 
     /** Every running process's view, counters and layers, for failure messages. */
     public String dump() {
-        StringBuilder out = new StringBuilder("t=").append(now()).append(" steps=").append(steps)
+        StringBuilder out = new StringBuilder("t=").append(now()).append(" rounds=").append(rounds)
             .append(" next arrival ").append(network.nextDeliveryTime()).append(" next fault ")
             .append(network.nextFaultTime()).append(" next action ").append(actions.isEmpty() ? -1 : actions.peek().at)
             .append('\n');
