@@ -254,8 +254,14 @@ public final class Member implements AutoCloseable {
         agent.requestLeave();
     }
 
+    /** True once this member has stopped being part of the group: it left, or it was excluded. */
     public boolean hasLeft() {
         return agent.hasLeft();
+    }
+
+    /** True if the group went on without this member; join again as a new incarnation. */
+    public boolean wasExcluded() {
+        return agent.wasExcluded();
     }
 
     /** The duty cycle to run: on an {@code AgentRunner}, or by calling {@code doWork()} from a simulator. */

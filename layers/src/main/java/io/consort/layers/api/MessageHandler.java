@@ -37,4 +37,12 @@ public interface MessageHandler {
     /** This member has left the group (after {@link Member#leave()}): nothing more will be delivered. */
     default void onLeft() {
     }
+
+    /**
+     * The group went on without this member (it was suspected, e.g. after a pause longer than the suspicion
+     * timeout, and excluded): it has stopped, and nothing more will be delivered. To take part again, close it
+     * and join as a new incarnation (a larger incarnation number at the same address).
+     */
+    default void onExcluded() {
+    }
 }

@@ -586,6 +586,7 @@ public final class Gmp extends Layer {
         }
         answer.payload.truncate(length);
         answer.headers = ctx.headerBit();
+        answer.urgent = true;
         ctx.down(answer);
     }
 
@@ -618,6 +619,7 @@ public final class Gmp extends Layer {
             }
         }
         message.headers = ctx.headerBit();
+        message.urgent = true;
         ctx.down(message);
         return true;
     }

@@ -29,7 +29,10 @@ import org.agrona.concurrent.status.AtomicCounter;
  * a later probe.
  *
  * <p>A probe from a new incarnation at the address of a member of the view means that member restarted: the old
- * incarnation is taken as failed at once.
+ * incarnation is taken as failed at once. A probe from a member of the view that has since moved to a later view
+ * (probes go only to addresses outside the prober's view) means this member was excluded, wrongly or not: unless
+ * it is itself in the middle of a flush (then its own view change decides), it stops, and the application comes
+ * back as a new incarnation.
  *
  * <pre>
  * PROBE:         kind(1) ltime(4)
@@ -121,7 +124,10 @@ final class MergeRole {
     boolean onMessage(Endpoint sender, byte kind, UnsafeBuffer buffer, int at, int length) {
         switch (kind) {
             case WireIds.GMP_PROBE:
-                onProbe(sender);
+                if (length < 4) {
+                    return false;
+                }
+                onProbe(sender, buffer.getInt(at, WireIds.ORDER) & 0xFFFF_FFFFL);
                 return true;
             case WireIds.GMP_MERGE_REQUEST:
                 onRequest(sender);
@@ -153,10 +159,13 @@ final class MergeRole {
         }
     }
 
-    private void onProbe(Endpoint sender) {
+    private void onProbe(Endpoint sender, long senderTime) {
         probesReceived.incrementRelease();
         View view = gmp.view();
         if (view.contains(sender)) {
+            if (senderTime > view.id().ltime() && !gmp.busy()) {
+                gmp.host().excluded();
+            }
             return;
         }
         int restarted = view.rankAtAddress(sender.address());

@@ -16,7 +16,7 @@ import org.agrona.concurrent.status.AtomicCounter;
  * messages within a window and deliver in order. Acknowledgements go up as ACKED events for the flow layer.
  *
  * <pre>
- * DATA:  kind(1)=PT2PT_DATA  seqno(4)
+ * DATA:  kind(1)=PT2PT_DATA or PT2PT_DATA_URGENT (acknowledged at once)  seqno(4)
  * ACK:   kind(1)=PT2PT_ACK   next expected seqno(4), then a body: received-early bitmap(8)
  * </pre>
  *
@@ -169,7 +169,7 @@ public final class Pt2pt extends Layer {
             ctx.release(event);
             return;
         }
-        pushData(event, sent[peer].retain(event));
+        pushData(event, sent[peer].retain(event), event.urgent);
         ctx.down(event);
     }
 
@@ -215,11 +215,11 @@ public final class Pt2pt extends Layer {
         ctx.down(passing);
     }
 
-    private void pushData(Event event, long seqno) {
+    private void pushData(Event event, long seqno, boolean urgent) {
         event.headers |= ctx.headerBit();
         int at = event.payload.push(HEADER_LENGTH);
         UnsafeBuffer buffer = event.payload.buffer();
-        buffer.putByte(at, WireIds.PT2PT_DATA);
+        buffer.putByte(at, urgent ? WireIds.PT2PT_DATA_URGENT : WireIds.PT2PT_DATA);
         buffer.putInt(at + 1, Seqnos.toWire(seqno), WireIds.ORDER);
     }
 
@@ -245,8 +245,8 @@ public final class Pt2pt extends Layer {
         UnsafeBuffer buffer = event.payload.buffer();
         byte kind = buffer.getByte(at);
         int wire = buffer.getInt(at + 1, WireIds.ORDER);
-        if (kind == WireIds.PT2PT_DATA && !event.unreliable) {
-            onData(event, wire);
+        if ((kind == WireIds.PT2PT_DATA || kind == WireIds.PT2PT_DATA_URGENT) && !event.unreliable) {
+            onData(event, wire, kind == WireIds.PT2PT_DATA_URGENT);
         } else if (kind == WireIds.PT2PT_ACK) {
             onAck(event, wire);
         } else {
@@ -254,7 +254,7 @@ public final class Pt2pt extends Layer {
         }
     }
 
-    private void onData(Event event, int wire) {
+    private void onData(Event event, int wire, boolean urgent) {
         int peer = event.peer;
         ReceiveWindow from = received[peer];
         long seqno = Seqnos.widen(wire, from.expected());
@@ -271,7 +271,7 @@ public final class Pt2pt extends Layer {
             sendsDelivered.incrementRelease();
             ctx.up(next);
         }
-        if (receivedSinceAck[peer] >= window / 4) {
+        if (urgent || receivedSinceAck[peer] >= window / 4) {
             sendAck(peer);
         }
     }
@@ -362,7 +362,7 @@ public final class Pt2pt extends Layer {
             copy.type = Event.SEND;
             copy.peer = peer;
             toPeer.copyTo(seqno, copy);
-            pushData(copy, seqno);
+            pushData(copy, seqno, false);
             retransmitted.incrementRelease();
             ctx.down(copy);
         }

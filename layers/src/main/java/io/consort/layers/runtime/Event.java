@@ -69,6 +69,11 @@ public final class Event implements Poolable {
     public int headers;
     /** True for messages no reliability layer sequences (gossip, NAKs, acks). */
     public boolean unreliable;
+    /**
+     * Down, on a reliable send: the receiver acknowledges it at once rather than on its next tick, so a protocol
+     * step waiting on it (a flush) is paced by round trips, not timers.
+     */
+    public boolean urgent;
 
     public Event(int poolIndex, FramePool frames, int maxGroupSize) {
         this.poolIndex = poolIndex;
@@ -112,6 +117,7 @@ public final class Event implements Poolable {
         seqno = 0;
         headers = 0;
         unreliable = false;
+        urgent = false;
     }
 
     public static String typeName(int type) {

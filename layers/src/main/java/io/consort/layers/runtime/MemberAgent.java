@@ -63,6 +63,7 @@ public final class MemberAgent implements Agent, ControlledMessageHandler, Deadl
     private final AtomicCounter dutyCycles;
     private final AtomicCounter viewsInstalled;
     private final AtomicCounter sendsToDeparted;
+    private final AtomicCounter excludedCount;
     private final AtomicCounter errors;
     private final UnsafeBuffer errorBuffer;
     private final DistinctErrorLog errorLog;
@@ -80,6 +81,7 @@ public final class MemberAgent implements Agent, ControlledMessageHandler, Deadl
     private boolean blocked;
     private volatile boolean leaveRequested;
     private boolean left;
+    private boolean excluded;
     private long now;
     private volatile boolean closed;
     private volatile boolean closeRequested;
@@ -107,6 +109,7 @@ public final class MemberAgent implements Agent, ControlledMessageHandler, Deadl
         this.viewsInstalled = counters.counter("member", "views installed");
         this.sendsToDeparted = counters.counter("member", "sends to departed endpoints dropped");
         this.errors = counters.counter("member", "errors");
+        this.excludedCount = counters.counter("member", "excluded");
         this.errorBuffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(ERROR_LOG_BYTES, 64));
         this.errorLog = new DistinctErrorLog(errorBuffer, SystemEpochClock.INSTANCE);
         start(first);
@@ -330,6 +333,21 @@ public final class MemberAgent implements Agent, ControlledMessageHandler, Deadl
     public void left() {
         left = true;
         handler.onLeft();
+    }
+
+    @Override
+    public void excluded() {
+        if (!left) {
+            left = true;
+            excluded = true;
+            excludedCount.incrementRelease();
+            handler.onExcluded();
+        }
+    }
+
+    /** True if this member stopped because the group went on without it. */
+    public boolean wasExcluded() {
+        return excluded;
     }
 
     /** True once this member has left the group. */

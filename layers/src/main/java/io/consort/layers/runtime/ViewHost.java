@@ -32,6 +32,12 @@ public interface ViewHost {
     /** This member has left (it is in no later view): it stops, as if closed. */
     void left();
 
+    /**
+     * The group went on without this member (it was excluded, e.g. after a pause longer than the suspicion
+     * timeout): it stops, as if closed, and tells the application, which comes back as a new incarnation.
+     */
+    void excluded();
+
     /** The latest primary view this member knows of, or null; kept across views for the primary rule. */
     View lastPrimary();
 }

@@ -29,6 +29,8 @@ public final class WireIds {
     /** pt2pt header kinds. */
     public static final byte PT2PT_DATA = 1;
     public static final byte PT2PT_ACK = 2;
+    /** DATA to acknowledge at once. */
+    public static final byte PT2PT_DATA_URGENT = 3;
 
     /** stable header kinds. */
     public static final byte STABLE_GOSSIP = 1;

@@ -46,6 +46,7 @@ public final class DynamicGroup extends VirtualTimeDriver implements AutoCloseab
     private long actionCount;
     private long backPressured;
     private long rounds;
+    private long excluded;
 
     /**
      * @param stack a stack with membership layers, e.g. {@code vsync}
@@ -139,6 +140,11 @@ public final class DynamicGroup extends VirtualTimeDriver implements AutoCloseab
         return processes[address];
     }
 
+    /** Processes that found themselves excluded and came back as a new incarnation. */
+    public long excluded() {
+        return excluded;
+    }
+
     /** Offers the workload made that a process did not take (back-pressure, blocked, leaving). */
     public long backPressured() {
         return backPressured;
@@ -159,11 +165,11 @@ public final class DynamicGroup extends VirtualTimeDriver implements AutoCloseab
         return live;
     }
 
-    /** True when the live processes share one view of exactly them. */
+    /** True when the live processes share one view of exactly them (and none is still due to start). */
     public boolean converged() {
         List<History> live = live();
         if (live.isEmpty()) {
-            return true;
+            return actions.isEmpty();
         }
         View common = processes[live.get(0).process.address()].view();
         if (common.size() != live.size()) {
@@ -199,9 +205,15 @@ public final class DynamicGroup extends VirtualTimeDriver implements AutoCloseab
                 continue;
             }
             if (process.hasLeft()) {
-                histories[address].left = true;
                 processes[address] = null;
                 process.close();
+                if (process.wasExcluded()) {
+                    histories[address].crashed = true;
+                    excluded++;
+                    start(address);
+                } else {
+                    histories[address].left = true;
+                }
                 continue;
             }
             offer(address, process, now);

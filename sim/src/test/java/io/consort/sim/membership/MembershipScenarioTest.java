@@ -41,6 +41,29 @@ class MembershipScenarioTest {
         }
     }
 
+    /**
+     * A process paused past the suspicion timeout is excluded; when it runs again it learns so from the group's
+     * probes, stops without delivering anything in a view it is not in, and comes back as a new incarnation.
+     */
+    @Test
+    void pausedProcessLearnsItWasExcludedAndRejoinsAsNewIncarnation() {
+        try (DynamicGroup group = group(3, 3, new LinkConfig().delay(50_000, 100_000))) {
+            for (int address = 0; address < 3; address++) {
+                group.startAt(0, address);
+            }
+            group.traffic(2 * MS, 4 * SECOND);
+            assertTrue(group.runUntil(group::converged, 5 * SECOND), group::dump);
+            group.pauseAt(group.now(), 2, 600 * MS);
+            group.runFor(2 * SECOND);
+            assertTrue(group.runUntil(group::converged, 5 * SECOND), group::dump);
+            assertEquals(1, group.excluded(), group::dump);
+            assertEquals(2, group.process(2).endpoint().incarnation(), group::dump);
+            assertEquals(3, group.process(0).view().size(), group::dump);
+            group.runFor(3 * SECOND);
+            MembershipFixture.assertAll(group);
+        }
+    }
+
     @Test
     void crashedProcessIsExcludedAndRestartRejoins() {
         try (DynamicGroup group = group(2, 3, new LinkConfig().delay(50_000, 100_000).loss(0.01))) {
