@@ -7,7 +7,6 @@ import io.consort.layers.runtime.LayerContext;
 import io.consort.layers.runtime.Services;
 import io.consort.layers.runtime.View;
 import io.consort.layers.runtime.ViewHost;
-import io.consort.layers.runtime.ViewId;
 import io.consort.layers.wire.WireIds;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,7 +55,7 @@ import org.agrona.concurrent.status.AtomicCounter;
  *   BLOCK_OK: kind(1) attempt(4) members(1) { delivered(8) } * members
  *   CUT: kind(1) attempt(4) members(1) { target(8) holder(1) } * members
  *   LEAVE: kind(1)
- * membership, between views: VIEW (see ViewMessage), VIEW_ACK: kind(1) ltime(4) coordinator stamp(4)
+ * membership, between views: see ViewAnnouncer and MergeRole
  * </pre>
  */
 public final class Gmp extends Layer {
@@ -84,17 +83,13 @@ public final class Gmp extends Layer {
     private FlushRound round;
     private long highestAttempt;
 
-    private byte[] announcement;
-    private boolean[] unacknowledged;
-
     private MergeRole merge;
+    private ViewAnnouncer announcer;
     private final IntHashSet outsiders = new IntHashSet();
 
     private AtomicCounter flushesStarted;
     private AtomicCounter flushesRestarted;
     private AtomicCounter membersExcluded;
-    private AtomicCounter viewsAnnounced;
-    private AtomicCounter viewsRefused;
     private AtomicCounter leaves;
     private AtomicCounter stale;
     private AtomicCounter malformed;
@@ -153,24 +148,15 @@ public final class Gmp extends Layer {
         }
         suspected = new boolean[size];
         leaving = new boolean[size];
-        unacknowledged = new boolean[size];
         merge = new MergeRole(this, context);
+        announcer = new ViewAnnouncer(this, context);
         flushesStarted = context.counter("flushes started");
         flushesRestarted = context.counter("flushes restarted");
         membersExcluded = context.counter("members excluded");
-        viewsAnnounced = context.counter("views announced");
-        viewsRefused = context.counter("views refused");
         leaves = context.counter("leaves");
         stale = context.counter("dropped stale");
         malformed = context.counter("dropped malformed");
         noEvent = context.counter("deferred no event");
-        if (host != null) {
-            announcement = host.announcement();
-            if (announcement != null && me == 0) {
-                java.util.Arrays.fill(unacknowledged, true);
-                unacknowledged[me] = false;
-            }
-        }
     }
 
     View view() {
@@ -195,6 +181,39 @@ public final class Gmp extends Layer {
 
     IntHashSet outsiders() {
         return outsiders;
+    }
+
+    int quorum() {
+        return quorum;
+    }
+
+    boolean suspects(int rank) {
+        return suspected[rank];
+    }
+
+    /** The flush attempt this member takes part in, or -1. */
+    long attempt() {
+        return attempt;
+    }
+
+    boolean cutDone() {
+        return cutDone;
+    }
+
+    /** The members that leave with the next view: participants of the flush that asked to. */
+    List<Endpoint> leavers() {
+        List<Endpoint> leavers = new ArrayList<>();
+        for (int rank = 0; rank < size; rank++) {
+            if (leaving[rank] && round.isParticipant(rank)) {
+                leavers.add(view.member(rank));
+            }
+        }
+        return leavers;
+    }
+
+    /** Installs the next view once the flush is complete. */
+    ViewAnnouncer announcer() {
+        return announcer;
     }
 
     boolean isCoordinator() {
@@ -274,7 +293,7 @@ public final class Gmp extends Layer {
             excludeSilent();
         }
         merge.tick(now);
-        announce();
+        announcer.repeat();
     }
 
     private void requestLeave() {
@@ -425,81 +444,6 @@ public final class Gmp extends Layer {
             }
         }
         return survivors;
-    }
-
-    /**
-     * Installs the view after a complete flush: this view's survivors, then {@code merged} members of another
-     * partition, whose own flush {@code mergedView}/{@code mergedAttempt} ended (null if none).
-     */
-    void installNext(List<Endpoint> merged, ViewId mergedView, long mergedAttempt, View mergedLastPrimary) {
-        List<Endpoint> members = survivors();
-        for (Endpoint other : merged) {
-            members.add(other);
-        }
-        List<Endpoint> leavers = new ArrayList<>();
-        for (int rank = 0; rank < size; rank++) {
-            if (leaving[rank] && round.isParticipant(rank)) {
-                leavers.add(view.member(rank));
-            }
-        }
-        long ltime = view.id().ltime();
-        if (mergedView != null) {
-            ltime = Math.max(ltime, mergedView.ltime());
-        }
-        if (members.isEmpty()) {
-            host.left();
-            return;
-        }
-        Endpoint[] array = members.toArray(new Endpoint[0]);
-        ViewId id = new ViewId(ltime + 1, view.self());
-        boolean twoPredecessors = mergedView != null;
-        long[] times = twoPredecessors ? new long[] {view.id().ltime(), mergedView.ltime()}
-            : new long[] {view.id().ltime()};
-        int[] stamps = twoPredecessors ? new int[] {view.id().coordinatorStamp(), mergedView.coordinatorStamp()}
-            : new int[] {view.id().coordinatorStamp()};
-        long[] attempts = twoPredecessors ? new long[] {round.attempt, mergedAttempt} : new long[] {round.attempt};
-        ViewMessage next = new ViewMessage(id, isPrimary(array, mergedLastPrimary), array, times, stamps, attempts,
-            leavers.toArray(new Endpoint[0]));
-        byte[] encoded = next.encode();
-        for (Endpoint member : array) {
-            if (!member.equals(view.self())) {
-                sendMembership(member.address(), encoded);
-            }
-        }
-        for (Endpoint leaver : next.leavers) {
-            if (!leaver.equals(view.self())) {
-                sendMembership(leaver.address(), encoded);
-            }
-        }
-        viewsAnnounced.incrementRelease();
-        View mine = next.viewFor(view.groupId(), view.self());
-        if (mine != null) {
-            host.install(mine, encoded);
-        } else {
-            host.left();
-        }
-    }
-
-    private boolean isPrimary(Endpoint[] members, View otherLastPrimary) {
-        if (quorum == 0) {
-            return false;
-        }
-        View last = host.lastPrimary();
-        if (otherLastPrimary != null && (last == null || otherLastPrimary.id().compareTo(last.id()) > 0)) {
-            last = otherLastPrimary;
-        }
-        if (last == null) {
-            boolean firstIncarnations = true;
-            for (Endpoint member : members) {
-                firstIncarnations &= member.incarnation() == FIRST_INCARNATION;
-            }
-            return firstIncarnations && members.length >= quorum / 2 + 1;
-        }
-        int kept = 0;
-        for (Endpoint member : members) {
-            kept += last.contains(member) ? 1 : 0;
-        }
-        return 2 * kept > last.size();
     }
 
     // ----------------------------------------------------------------------------------- participant side
@@ -720,106 +664,17 @@ public final class Gmp extends Layer {
             return;
         }
         byte kind = buffer.getByte(at);
-        if (kind == WireIds.GMP_VIEW) {
-            ViewMessage next = decodeView(buffer, at + 1, length - 1);
+        if (kind == WireIds.GMP_VIEW || kind == WireIds.GMP_VIEW_ACK) {
+            boolean wellFormed = announcer.onMessage(sender, kind, buffer, at + 1, length - 1);
             ctx.release(event);
-            if (next == null) {
+            if (!wellFormed) {
                 malformed.incrementRelease();
-            } else {
-                onView(sender, next);
             }
-        } else if (kind == WireIds.GMP_VIEW_ACK) {
-            if (length >= 9 && view.id().is(buffer.getInt(at + 1, WireIds.ORDER) & 0xFFFF_FFFFL,
-                buffer.getInt(at + 5, WireIds.ORDER))) {
-                int rank = view.rankOf(sender);
-                if (rank >= 0) {
-                    unacknowledged[rank] = false;
-                }
-            }
-            ctx.release(event);
         } else if (!merge.onMessage(sender, kind, buffer, at + 1, length - 1)) {
             drop(event);
         } else {
             ctx.release(event);
         }
-    }
-
-    private static ViewMessage decodeView(UnsafeBuffer buffer, int at, int length) {
-        try {
-            return ViewMessage.decode(buffer, at, length);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-    }
-
-    private void onView(Endpoint sender, ViewMessage next) {
-        if (next.id.equals(view.id())) {
-            acknowledge(sender, next.id);
-            return;
-        }
-        if (attempt < 0 || !cutDone || !next.follows(view, attempt)) {
-            viewsRefused.incrementRelease();
-            return;
-        }
-        View mine;
-        try {
-            mine = next.viewFor(view.groupId(), view.self());
-        } catch (IllegalArgumentException e) {
-            malformed.incrementRelease();
-            return;
-        }
-        acknowledge(sender, next.id);
-        if (mine != null) {
-            host.install(mine, next.encode());
-        } else if (next.isLeaver(view.self())) {
-            host.left();
-        } else {
-            viewsRefused.incrementRelease();
-        }
-    }
-
-    private void acknowledge(Endpoint sender, ViewId id) {
-        Event ack = ctx.newControlMessage(Event.MEMBERSHIP, sender.address(), 9);
-        if (ack == null) {
-            noEvent.incrementRelease();
-            return;
-        }
-        UnsafeBuffer buffer = ack.payload.buffer();
-        int at = ack.payload.index(0);
-        buffer.putByte(at, WireIds.GMP_VIEW_ACK);
-        buffer.putInt(at + 1, (int) id.ltime(), WireIds.ORDER);
-        buffer.putInt(at + 5, id.coordinatorStamp(), WireIds.ORDER);
-        ack.headers = ctx.headerBit();
-        ctx.down(ack);
-    }
-
-    /** Repeats this view's announcement to its members that have not acknowledged it. */
-    private void announce() {
-        if (announcement == null) {
-            return;
-        }
-        boolean any = false;
-        for (int rank = 0; rank < size; rank++) {
-            if (unacknowledged[rank] && !suspected[rank]) {
-                sendMembership(view.member(rank).address(), announcement);
-                any = true;
-            }
-        }
-        if (!any) {
-            announcement = null;
-        }
-    }
-
-    /** Sends {@code body} as a membership message to {@code address}. */
-    void sendMembership(int address, byte[] body) {
-        Event message = ctx.newControlMessage(Event.MEMBERSHIP, address, body.length);
-        if (message == null) {
-            noEvent.incrementRelease();
-            return;
-        }
-        message.payload.buffer().putBytes(message.payload.index(0), body);
-        message.headers = ctx.headerBit();
-        ctx.down(message);
     }
 
     private void drop(Event event) {

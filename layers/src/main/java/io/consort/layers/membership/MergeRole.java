@@ -91,11 +91,11 @@ final class MergeRole {
                 mergeTimeouts.incrementRelease();
                 waitingForLeader = false;
                 leader = null;
-                gmp.installNext(Collections.emptyList(), null, 0, null);
+                gmp.announcer().installNext(Collections.emptyList(), null, 0, null);
             } else if (partner != null && granted == null && now > partnerDeadline) {
                 mergeTimeouts.incrementRelease();
                 partner = null;
-                gmp.installNext(Collections.emptyList(), null, 0, null);
+                gmp.announcer().installNext(Collections.emptyList(), null, 0, null);
             }
             return;
         }
@@ -116,7 +116,7 @@ final class MergeRole {
                 installMerged();
             }
         } else {
-            gmp.installNext(Collections.emptyList(), null, 0, null);
+            gmp.announcer().installNext(Collections.emptyList(), null, 0, null);
         }
     }
 
@@ -277,7 +277,7 @@ final class MergeRole {
         if (sender.equals(partner) && granted == null) {
             partner = null;
             if (gmp.flushComplete()) {
-                gmp.installNext(Collections.emptyList(), null, 0, null);
+                gmp.announcer().installNext(Collections.emptyList(), null, 0, null);
             }
         }
     }
@@ -293,9 +293,9 @@ final class MergeRole {
         }
         partner = null;
         if (clash) {
-            gmp.installNext(Collections.emptyList(), null, 0, null);
+            gmp.announcer().installNext(Collections.emptyList(), null, 0, null);
         } else {
-            gmp.installNext(granted, grantedView, grantedAttempt, grantedPrimary);
+            gmp.announcer().installNext(granted, grantedView, grantedAttempt, grantedPrimary);
         }
     }
 

@@ -31,6 +31,8 @@ public final class History {
     public final List<Installed> views = new ArrayList<>();
     /** Casts this process offered and had accepted, in order; its k-th carries number k. */
     volatile long castsOffered;
+    volatile long ownCastsDelivered;
+    volatile long castsInCurrentView;
     volatile boolean left;
     volatile boolean crashed;
 
@@ -50,6 +52,16 @@ public final class History {
     /** The process was stopped without leaving: its own casts need not all be delivered. */
     public void markCrashed() {
         crashed = true;
+    }
+
+    /** How many of its own casts this process has delivered; readable from any thread. */
+    public long ownCastsDelivered() {
+        return ownCastsDelivered;
+    }
+
+    /** How many casts this process has delivered in its current view; readable from any thread. */
+    public long castsInCurrentView() {
+        return castsInCurrentView;
     }
 
     public long castsOffered() {

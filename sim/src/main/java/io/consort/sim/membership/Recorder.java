@@ -52,6 +52,7 @@ public final class Recorder implements MessageHandler {
             previous.ended = true;
         }
         history.views.add(new History.Installed(view));
+        history.castsInCurrentView = 0;
     }
 
     @Override
@@ -87,6 +88,14 @@ public final class Recorder implements MessageHandler {
             }
         }
         long[] delivery = {address, incarnation, number};
-        (kind == CAST ? history.current().casts : history.current().sends).add(delivery);
+        if (kind == CAST) {
+            history.current().casts.add(delivery);
+            history.castsInCurrentView++;
+            if (history.process.equals(from)) {
+                history.ownCastsDelivered++;
+            }
+        } else {
+            history.current().sends.add(delivery);
+        }
     }
 }

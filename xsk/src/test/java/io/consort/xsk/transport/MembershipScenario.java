@@ -54,13 +54,13 @@ class MembershipScenario {
                 processes[address] = new Process(address, 1);
             }
             awaitOneView(MEMBERS);
-            Thread.sleep(300);
+            awaitTraffic();
             processes[2].kill();
             awaitOneView(MEMBERS - 1);
-            Thread.sleep(300);
+            awaitTraffic();
             processes[2] = new Process(2, 2);
             awaitOneView(MEMBERS);
-            Thread.sleep(300);
+            awaitTraffic();
             for (Process process : processes) {
                 process.stopTraffic();
             }
@@ -104,21 +104,38 @@ class MembershipScenario {
         }, "one view of " + size);
     }
 
-    /** Waits until no member has delivered anything for half a second: everything offered has gone through. */
-    private void awaitQuiet() throws InterruptedException {
-        long[] last = new long[MEMBERS];
-        int quietRounds = 0;
-        long deadline = System.nanoTime() + LIVENESS_BOUND_NANOS;
-        while (quietRounds < 10 && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            boolean moved = false;
-            for (int address = 0; address < MEMBERS; address++) {
-                long delivered = processes[address].member.counters().value("top delivered casts");
-                moved |= delivered != last[address];
-                last[address] = delivered;
-            }
-            quietRounds = moved ? 0 : quietRounds + 1;
+    /** Waits until every running member has delivered 200 more casts in its current view. */
+    private void awaitTraffic() {
+        long[] from = new long[MEMBERS];
+        for (int address = 0; address < MEMBERS; address++) {
+            from[address] = processes[address].history.castsInCurrentView();
         }
+        await(() -> {
+            for (int address = 0; address < MEMBERS; address++) {
+                Process process = processes[address];
+                if (!process.killed && process.history.castsInCurrentView() < from[address] + 200) {
+                    return false;
+                }
+            }
+            return true;
+        }, "traffic");
+    }
+
+    /**
+     * Waits, once traffic has stopped, until every member has delivered each of its own casts and all have
+     * delivered as many casts in the (common) current view.
+     */
+    private void awaitQuiet() {
+        await(() -> {
+            long inView = processes[0].history.castsInCurrentView();
+            for (Process process : processes) {
+                History history = process.history;
+                if (history.ownCastsDelivered() != history.castsOffered() || history.castsInCurrentView() != inView) {
+                    return false;
+                }
+            }
+            return true;
+        }, "quiet");
     }
 
     private void await(BooleanSupplier condition, String what) {
