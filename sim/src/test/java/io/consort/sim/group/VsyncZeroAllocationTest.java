@@ -42,7 +42,6 @@ class VsyncZeroAllocationTest {
     private static final long MEASURED = 1_000_000;
     private static final long SECOND = 1_000_000_000L;
     private static final long IDLE = 10 * SECOND;
-    private static final int MAX_ROUNDS_PER_INSTANT = 10_000;
 
     private final SimNetwork network;
     private final Member[] members = new Member[MEMBERS];
@@ -50,11 +49,12 @@ class VsyncZeroAllocationTest {
     private final UnsafeBuffer payload = new UnsafeBuffer(new byte[LENGTH]);
     private final long[] offered = new long[MEMBERS];
     private long castsToOffer;
-    private int roundsSinceTimeMoved;
+    private final Driver driver;
 
     VsyncZeroAllocationTest() {
         SimNetworkConfig config = new SimNetworkConfig(MEMBERS, 42).defaultLink(new LinkConfig().delay(20_000, 0));
         network = new SimNetwork(config);
+        driver = new Driver(network);
         MemberConfig member = Sizing.memberConfig(MEMBERS, LENGTH, WINDOW, config.maxPacketLength())
             .maxGroupSize(MEMBERS);
         member.frames().leakDetection(LeakDetector.Level.OFF);
@@ -157,42 +157,33 @@ class VsyncZeroAllocationTest {
     }
 
     private boolean runUntil(BooleanSupplier done, long nanos) {
-        long limit = network.clock().nanoTime() + nanos;
-        while (!done.getAsBoolean()) {
-            if (!step(limit)) {
-                return done.getAsBoolean();
-            }
-        }
-        return true;
+        return driver.runUntil(done, nanos);
     }
 
-    /** One round of every member; if nothing happened, the clock jumps to the next packet or timer (as SimGroup). */
-    private boolean step(long limit) {
-        offer();
-        int work = 0;
-        for (Member member : members) {
-            work += member.agent().doWork();
+    /** Every member does one duty cycle per round, after the senders offered their next messages. */
+    private final class Driver extends VirtualTimeDriver {
+        Driver(SimNetwork network) {
+            super(network);
         }
-        if (work > 0 && ++roundsSinceTimeMoved < MAX_ROUNDS_PER_INSTANT) {
-            return true;
-        }
-        roundsSinceTimeMoved = 0;
-        long next = Math.min(network.nextDeliveryTime(), network.nextFaultTime());
-        for (Member member : members) {
-            next = Math.min(next, member.agent().nextDeadline());
-        }
-        long now = network.clock().nanoTime();
-        if (next <= now) {
-            next = now + 1;
-        }
-        if (next > limit) {
-            if (now >= limit) {
-                return false;
+
+        @Override
+        public int round() {
+            offer();
+            int work = 0;
+            for (Member member : members) {
+                work += member.agent().doWork();
             }
-            next = limit;
+            return work;
         }
-        network.advanceTo(next);
-        return true;
+
+        @Override
+        protected long nextDue(long now) {
+            long next = SimNetwork.NEVER;
+            for (Member member : members) {
+                next = Math.min(next, member.agent().nextDeadline());
+            }
+            return next;
+        }
     }
 
     /** Counts casts and checks each origin's sequence numbers; keeps nothing else. */
