@@ -7,6 +7,7 @@ import io.consort.layers.proto.Pt2pt;
 import io.consort.layers.proto.Stable;
 import io.consort.layers.proto.Suspect;
 import io.consort.layers.proto.ChkFifo;
+import io.consort.layers.proto.ChkSync;
 import io.consort.layers.membership.Gmp;
 import io.consort.layers.runtime.Layer;
 import io.consort.layers.runtime.Services;
@@ -50,6 +51,7 @@ public final class LayerCatalog {
             params.nanos("tick", DEFAULT_SWEEP_NANOS), params.nanos("timeout", DEFAULT_FLUSH_TIMEOUT_NANOS),
             params.nanos("merge", DEFAULT_MERGE_PERIOD_NANOS), params.integer("quorum", 0)));
         add("chk_fifo", Set.of(), params -> new ChkFifo());
+        add("chk_sync", Set.of(), params -> new ChkSync());
     }
 
     private LayerCatalog() {
