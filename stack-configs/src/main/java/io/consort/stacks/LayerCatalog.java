@@ -4,6 +4,7 @@ import io.consort.layers.proto.Flow;
 import io.consort.layers.proto.Frag;
 import io.consort.layers.proto.Mnak;
 import io.consort.layers.proto.Pt2pt;
+import io.consort.layers.proto.Slander;
 import io.consort.layers.proto.Stable;
 import io.consort.layers.proto.Suspect;
 import io.consort.layers.proto.ChkFifo;
@@ -44,9 +45,9 @@ public final class LayerCatalog {
             params.integer("retransmit", 2)));
         add("mnak", Set.of("window", "nak"), params -> new Mnak(
             params.integer("window", DEFAULT_WINDOW), params.nanos("nak", DEFAULT_TICK_NANOS)));
-        add("suspect", Set.of("sweep", "misses", "slander"), params -> new Suspect(
-            params.nanos("sweep", DEFAULT_SWEEP_NANOS), params.integer("misses", DEFAULT_MISSES),
-            params.integer("slander", 1) != 0));
+        add("suspect", Set.of("sweep", "misses"), params -> new Suspect(
+            params.nanos("sweep", DEFAULT_SWEEP_NANOS), params.integer("misses", DEFAULT_MISSES)));
+        add("slander", Set.of("sweep"), params -> new Slander(params.nanos("sweep", DEFAULT_SWEEP_NANOS)));
         add("gmp", Set.of("tick", "timeout", "merge", "quorum"), params -> new Gmp(
             params.nanos("tick", DEFAULT_SWEEP_NANOS), params.nanos("timeout", DEFAULT_FLUSH_TIMEOUT_NANOS),
             params.nanos("merge", DEFAULT_MERGE_PERIOD_NANOS), params.integer("quorum", 0)));

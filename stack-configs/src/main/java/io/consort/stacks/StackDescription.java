@@ -21,8 +21,8 @@ public final class StackDescription {
     /** Named stacks. */
     public static final Map<String, String> NAMED = Map.of(
         "reliable-fifo", "frag:flow:stable:pt2pt:mnak",
-        "vsync", "gmp:frag:flow:stable:pt2pt:mnak:suspect",
-        "primary-vsync", "gmp(quorum=3):frag:flow:stable:pt2pt:mnak:suspect");
+        "vsync", "gmp:frag:flow:stable:pt2pt:mnak:slander:suspect",
+        "primary-vsync", "gmp(quorum=3):frag:flow:stable:pt2pt:mnak:slander:suspect");
 
     /** Property holding a stack name or description, for {@link #fromProperties}. */
     public static final String STACK_PROPERTY = "consort.stack";

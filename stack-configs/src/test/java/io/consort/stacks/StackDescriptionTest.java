@@ -97,7 +97,7 @@ class StackDescriptionTest {
     @Test
     void unknownLayerListsTheKnownOnes() {
         assertMentions(failure("frag:flow:stable:pt2pt:mnack"),
-            "unknown layer 'mnack'", "known layers are [frag, flow, stable, pt2pt, mnak, suspect, gmp, chk_fifo, chk_sync]");
+            "unknown layer 'mnack'", "known layers are [frag, flow, stable, pt2pt, mnak, suspect, slander, gmp, chk_fifo, chk_sync]");
     }
 
     @Test

@@ -36,7 +36,7 @@ public final class Demo {
      * FIFO checker.
      */
     static final String STACK = "chk_fifo:gmp:frag:flow(casts=32,sends=32):stable(gossip=2ms,every=8)"
-        + ":pt2pt(window=32,tick=2ms):mnak(window=32,nak=2ms):suspect";
+        + ":pt2pt(window=32,tick=2ms):mnak(window=32,nak=2ms):slander:suspect";
 
     private final DemoOptions options;
     private final PrintStream out;

@@ -10,7 +10,7 @@ import io.consort.layers.api.Member;
 final class MembershipFixture {
     /** vsync with small windows and slower reliability timers, to keep runs cheap, and both checker layers. */
     static final String STACK = "chk_fifo:gmp:chk_sync:frag:flow(casts=32,sends=32):stable(gossip=2ms,every=8)"
-        + ":pt2pt(window=32,tick=2ms):mnak(window=32,nak=2ms):suspect";
+        + ":pt2pt(window=32,tick=2ms):mnak(window=32,nak=2ms):slander:suspect";
 
     /** {@link #STACK} with the primary-partition rule for a group of {@code quorum} at first. */
     static String primaryStack(int quorum) {
