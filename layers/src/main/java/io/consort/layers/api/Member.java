@@ -112,8 +112,8 @@ public final class Member implements AutoCloseable {
                 bottomUp.add(protocols.get(i));
             }
             bottomUp.add(new Top(handler));
-            Stack stack = new Stack(bottomUp, view, host, frames, events, config, counters, transport.headroom(),
-                transport.maxPacketLength());
+            Stack stack = new Stack(bottomUp, view, host, frames, events, maxGroupSize, config, counters,
+                transport.headroom(), transport.maxPacketLength());
             if (view.size() == maxGroupSize) {
                 MemberLimits.check(stack, config);
             }

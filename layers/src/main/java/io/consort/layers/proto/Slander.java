@@ -21,9 +21,7 @@ import org.agrona.concurrent.status.AtomicCounter;
 public final class Slander extends Layer {
     private final long sweepNanos;
 
-    private boolean[] suspected;
-    private int count;
-    private boolean reportDue;
+    private SuspectedSet suspected;
 
     private AtomicCounter sent;
     private AtomicCounter adopted;
@@ -54,7 +52,7 @@ public final class Slander extends Layer {
         if (2 + context.groupSize() > context.maxFragmentPayload()) {
             throw new IllegalArgumentException("slander for " + context.groupSize() + " members does not fit a packet");
         }
-        suspected = new boolean[context.groupSize()];
+        suspected = new SuspectedSet(context.groupSize());
         sent = context.counter("sent");
         adopted = context.counter("suspicions adopted");
         truncated = context.counter("dropped truncated");
@@ -74,13 +72,13 @@ public final class Slander extends Layer {
     @Override
     public void up(Event event) {
         if (event.type == Event.SUSPECT) {
-            for (int rank = 0; rank < suspected.length; rank++) {
+            for (int rank = 0; rank < suspected.size(); rank++) {
                 if (event.vector[rank] != 0) {
-                    suspect(rank);
+                    suspected.add(rank);
                 }
             }
             ctx.release(event);
-            report();
+            suspected.report(ctx, noEvent);
             return;
         }
         if (event.type != Event.CAST || !event.unreliable || (event.headers & ctx.headerBit()) == 0) {
@@ -97,44 +95,18 @@ public final class Slander extends Layer {
         }
         for (int i = 0, n = buffer.getByte(at + 1) & 0xFF; i < n; i++) {
             int rank = buffer.getByte(ranks + i) & 0xFF;
-            if (rank < suspected.length && rank != ctx.rank() && !suspected[rank]) {
+            if (rank < suspected.size() && rank != ctx.rank() && suspected.add(rank)) {
                 adopted.incrementRelease();
-                suspect(rank);
             }
         }
         ctx.release(event);
-        report();
-    }
-
-    private void suspect(int rank) {
-        if (!suspected[rank]) {
-            suspected[rank] = true;
-            count++;
-            reportDue = true;
-        }
-    }
-
-    /** Tells the layers above of every suspicion so far; retried on the next sweep if no event is free. */
-    private void report() {
-        if (!reportDue) {
-            return;
-        }
-        Event notice = ctx.acquire();
-        if (notice == null) {
-            noEvent.incrementRelease();
-            return;
-        }
-        reportDue = false;
-        notice.type = Event.SUSPECT;
-        for (int rank = 0; rank < suspected.length; rank++) {
-            notice.vector[rank] = suspected[rank] ? 1 : 0;
-        }
-        ctx.up(notice);
+        suspected.report(ctx, noEvent);
     }
 
     @Override
     public void tick(long now) {
-        report();
+        suspected.report(ctx, noEvent);
+        int count = suspected.count();
         if (count == 0) {
             return;
         }
@@ -147,8 +119,8 @@ public final class Slander extends Layer {
         int at = slander.payload.index(0);
         buffer.putByte(at, WireIds.SUSPECT_SLANDER);
         buffer.putByte(at + 1, (byte) count);
-        for (int rank = 0, i = 0; rank < suspected.length; rank++) {
-            if (suspected[rank]) {
+        for (int rank = 0, i = 0; rank < suspected.size(); rank++) {
+            if (suspected.contains(rank)) {
                 buffer.putByte(at + 2 + i++, (byte) rank);
             }
         }

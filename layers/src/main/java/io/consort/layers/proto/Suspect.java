@@ -25,8 +25,7 @@ public final class Suspect extends Layer {
 
     private long sweep;
     private long[] lastHeard;
-    private boolean[] suspected;
-    private boolean reportDue;
+    private SuspectedSet suspected;
 
     private AtomicCounter heartbeatsSent;
     private AtomicCounter heartbeatsReceived;
@@ -67,7 +66,7 @@ public final class Suspect extends Layer {
         super.init(context);
         int members = context.groupSize();
         lastHeard = new long[members];
-        suspected = new boolean[members];
+        suspected = new SuspectedSet(members);
         heartbeatsSent = context.counter("heartbeats sent");
         heartbeatsReceived = context.counter("heartbeats received");
         suspicions = context.counter("suspicions");
@@ -109,35 +108,12 @@ public final class Suspect extends Layer {
     public void tick(long now) {
         sweep++;
         for (int rank = 0; rank < ctx.groupSize(); rank++) {
-            if (rank != ctx.rank() && !suspected[rank] && sweep - lastHeard[rank] > misses) {
-                suspect(rank);
+            if (rank != ctx.rank() && sweep - lastHeard[rank] > misses && suspected.add(rank)) {
+                suspicions.incrementRelease();
             }
         }
-        report();
+        suspected.report(ctx, noEvent);
         heartbeat();
-    }
-
-    private void suspect(int rank) {
-        suspected[rank] = true;
-        suspicions.incrementRelease();
-        reportDue = true;
-    }
-
-    private void report() {
-        if (!reportDue) {
-            return;
-        }
-        Event notice = ctx.acquire();
-        if (notice == null) {
-            noEvent.incrementRelease();
-            return;
-        }
-        reportDue = false;
-        notice.type = Event.SUSPECT;
-        for (int rank = 0; rank < ctx.groupSize(); rank++) {
-            notice.vector[rank] = suspected[rank] ? 1 : 0;
-        }
-        ctx.up(notice);
     }
 
     private void heartbeat() {
@@ -157,12 +133,6 @@ public final class Suspect extends Layer {
 
     @Override
     public String dump() {
-        StringBuilder out = new StringBuilder("suspect sweep=").append(sweep).append(" suspected=");
-        for (int rank = 0; rank < suspected.length; rank++) {
-            if (suspected[rank]) {
-                out.append(rank).append(' ');
-            }
-        }
-        return out.toString();
+        return "suspect sweep=" + sweep + " suspected=" + suspected;
     }
 }

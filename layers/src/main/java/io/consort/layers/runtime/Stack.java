@@ -23,11 +23,13 @@ public final class Stack {
 
     /**
      * @param bottomUp the layers from the bottom (the transport adapter) to the top (the application adapter)
+     * @param maxGroupSize the largest view the member may be in: the length of its events' vectors
      * @param transportHeadroom bytes the transport writes in front of each packet
      * @param maxPacketLength the largest packet, headers included, the transport carries
      */
     public Stack(List<Layer> bottomUp, View view, ViewHost host, FramePool frames, ObjectPool<Event> events,
-                 MemberConfig config, CounterSet counters, int transportHeadroom, int maxPacketLength) {
+                 int maxGroupSize, MemberConfig config, CounterSet counters, int transportHeadroom,
+                 int maxPacketLength) {
         if (bottomUp.size() < 2 || bottomUp.size() > 16) {
             throw new IllegalArgumentException("a stack has 2 to 16 layers (bottom and top included), not "
                 + bottomUp.size());
@@ -37,7 +39,7 @@ public final class Stack {
         this.host = host;
         this.frames = frames;
         this.events = events;
-        this.maxGroupSize = events.capacity() > 0 ? maxGroupSizeOf(events) : view.size();
+        this.maxGroupSize = maxGroupSize;
         this.counters = counters;
         this.maxMessageLength = config.maxMessageLength();
         checkOrder(layers);
@@ -79,16 +81,6 @@ public final class Stack {
     public static ObjectPool<Event> eventPool(MemberConfig config, FramePool frames, int maxGroupSize) {
         return new ObjectPool<>("event", config.eventCount(), i -> new Event(i, frames, maxGroupSize),
             config.frames().leakDetection());
-    }
-
-    private static int maxGroupSizeOf(ObjectPool<Event> events) {
-        Event probe = events.acquire();
-        if (probe == null) {
-            throw new IllegalStateException("the event pool is empty while a stack is built");
-        }
-        int size = probe.vector.length;
-        events.release(probe);
-        return size;
     }
 
     private boolean hasFragmentation() {

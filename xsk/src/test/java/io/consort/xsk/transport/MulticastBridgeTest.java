@@ -33,24 +33,16 @@ class MulticastBridgeTest {
     private void run(boolean multicast) throws Exception {
         VethNetwork.assumeUsable();
         try (TestNetwork net = TestNetwork.create()) {
-            NetNamespace host = net.namespace("br");
-            net.bridge(host, "csxbr0");
-            InetSocketAddress[] members = new InetSocketAddress[MEMBERS];
-            NetNamespace[] spaces = new NetNamespace[MEMBERS];
-            for (int i = 0; i < MEMBERS; i++) {
-                spaces[i] = net.namespace("m" + i);
-                net.bridgePort(host, "csxbr0", "csxp" + i, spaces[i], "csxm" + i, "10.77.3." + (i + 1) + "/24");
-                net.enableGro(host, "csxp" + i);
-                net.enableGro(spaces[i], "csxm" + i);
-                members[i] = new InetSocketAddress(InetAddress.getByName("10.77.3." + (i + 1)), PORT);
-            }
+            BridgedMembers bridged = new BridgedMembers(net, "10.77.3", MEMBERS, PORT);
+            NetNamespace[] spaces = bridged.spaces;
+            InetSocketAddress[] members = bridged.addresses;
             FramePool[] pools = new FramePool[MEMBERS];
             CounterSet[] counters = new CounterSet[MEMBERS];
             XskTransport[] transports = new XskTransport[MEMBERS];
             for (int i = 0; i < MEMBERS; i++) {
                 pools[i] = XskTransportTest.pool();
                 counters[i] = new CounterSet("m" + i, 64);
-                XskTransportConfig config = new XskTransportConfig("csxm" + i).members(i, members);
+                XskTransportConfig config = new XskTransportConfig(BridgedMembers.interfaceOf(i)).members(i, members);
                 if (multicast) {
                     config.multicast(InetAddress.getByName("239.77.0.1"));
                 }
