@@ -52,13 +52,13 @@ OUT=$(realpath "$OUT")
 
 # ---- build: the C reference with gcc, the Java tools with Maven when not built yet ----
 gcc -O2 -Wall -o "$OUT/xsk_ref" benchmarks/native/xsk_ref.c -lxdp -lbpf
-if [ ! -f xsk/target/classes/io/consort/xsk/tools/Main.class ] || [ ! -f xsk/target/classes/native/linux-x86_64/libconsort-xsk.so ]; then
-    flock /tmp/consort-build.lock mvn -q -o -pl xsk -am install -DskipTests
+if [ ! -f cli/target/classes/io/consort/cli/tools/Main.class ] || [ ! -f xsk/target/classes/native/linux-x86_64/libconsort-xsk.so ]; then
+    flock /tmp/consort-build.lock mvn -q -o -pl cli -am install -DskipTests
 fi
 AGRONA=$(ls ~/.m2/repository/org/agrona/agrona/*/agrona-*.jar | grep -v sources | tail -1)
-CP=xsk/target/classes:iovec/target/classes:layers/target/classes:$AGRONA
+CP=cli/target/classes:xsk/target/classes:iovec/target/classes:layers/target/classes:$AGRONA
 JAVA_FLAGS=(--add-exports java.base/jdk.internal.misc=ALL-UNNAMED --enable-native-access=ALL-UNNAMED -Xmx256m)
-TOOLS=("$JAVA" "${JAVA_FLAGS[@]}" -cp "$CP" io.consort.xsk.tools.Main)
+TOOLS=("$JAVA" "${JAVA_FLAGS[@]}" -cp "$CP" io.consort.cli.tools.Main)
 C_MODE=(); JAVA_MODE=(--xdp-mode skb)
 if [ "$XDP_MODE" = native ]; then C_MODE=(-N); JAVA_MODE=(--xdp-mode native); fi
 

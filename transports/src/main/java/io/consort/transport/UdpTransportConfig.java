@@ -1,0 +1,85 @@
+package io.consort.transport;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+
+/**
+ * Where a {@link UdpTransport} listens and sends: the member's rank, every member's address by rank, and
+ * optionally an IPv4 multicast group that {@link io.consort.layers.transport.Transport#ALL} goes to (without
+ * one, ALL is a unicast fan-out to every other member).
+ */
+public final class UdpTransportConfig {
+    /** Payload of a UDP datagram in a 1500-byte MTU: 1500 - 20 (IPv4) - 8 (UDP). */
+    public static final int DEFAULT_MAX_PACKET_LENGTH = 1472;
+    public static final int DEFAULT_SOCKET_BUFFER_BYTES = 4 << 20;
+
+    private int localRank;
+    private InetSocketAddress[] members = new InetSocketAddress[0];
+    private InetAddress multicastGroup;
+    private String multicastInterface;
+    private int maxPacketLength = DEFAULT_MAX_PACKET_LENGTH;
+    private int socketBufferBytes = DEFAULT_SOCKET_BUFFER_BYTES;
+
+    /** The addresses of the group's members, indexed by rank, and which of them is this member. */
+    public UdpTransportConfig members(int localRank, InetSocketAddress... byRank) {
+        this.localRank = localRank;
+        this.members = byRank.clone();
+        return this;
+    }
+
+    /**
+     * Send {@code ALL} to this group (on the members' common port) instead of to each member; joined on the
+     * named interface (for example {@code "csxb0"}), or the system's default when null.
+     */
+    public UdpTransportConfig multicast(InetAddress group, String interfaceName) {
+        this.multicastGroup = group;
+        this.multicastInterface = interfaceName;
+        return this;
+    }
+
+    public UdpTransportConfig maxPacketLength(int length) {
+        this.maxPacketLength = length;
+        return this;
+    }
+
+    /** SO_RCVBUF and SO_SNDBUF; the kernel may clamp it (net.core.rmem_max). */
+    public UdpTransportConfig socketBufferBytes(int bytes) {
+        this.socketBufferBytes = bytes;
+        return this;
+    }
+
+    public int localRank() {
+        return localRank;
+    }
+
+    public InetSocketAddress member(int rank) {
+        return members[rank];
+    }
+
+    public int memberCount() {
+        return members.length;
+    }
+
+    public InetAddress multicastGroup() {
+        return multicastGroup;
+    }
+
+    public String multicastInterface() {
+        return multicastInterface;
+    }
+
+    public int maxPacketLength() {
+        return maxPacketLength;
+    }
+
+    public int socketBufferBytes() {
+        return socketBufferBytes;
+    }
+
+    void validate() {
+        GroupAddresses.validate(localRank, members, multicastGroup);
+        if (maxPacketLength <= 0 || maxPacketLength > 65507) {
+            throw new IllegalArgumentException("maxPacketLength must be 1..65507, was " + maxPacketLength);
+        }
+    }
+}

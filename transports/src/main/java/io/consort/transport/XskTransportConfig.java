@@ -1,0 +1,161 @@
+package io.consort.transport;
+
+import io.consort.xsk.BindMode;
+import io.consort.xsk.bpf.AttachMode;
+import io.consort.xsk.packet.NeighbourTable;
+import io.consort.xsk.packet.UdpChecksumPolicy;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+
+/**
+ * Where an {@link XskTransport} sends and receives: the interface and queue, every member's UDP address by
+ * rank (this member's is where it listens), optionally an IPv4 multicast group for
+ * {@link io.consort.layers.transport.Transport#ALL}, and how to find the members' MAC addresses.
+ */
+public final class XskTransportConfig {
+    public static final int DEFAULT_MAX_PACKET_LENGTH = 1472;
+
+    private final String interfaceName;
+    private int queue;
+    private AttachMode attachMode = AttachMode.SKB;
+    private BindMode bindMode = BindMode.AUTO;
+    private int localRank;
+    private InetSocketAddress[] members = new InetSocketAddress[0];
+    private InetAddress multicastGroup;
+    private NeighbourTable neighbours;
+    private long localMac = -1;
+    private boolean udpChecksum = true;
+    private UdpChecksumPolicy checksumPolicy = UdpChecksumPolicy.VERIFY_OR_PARTIAL;
+    private int maxPacketLength = DEFAULT_MAX_PACKET_LENGTH;
+    private int ringSize = 2048;
+
+    public XskTransportConfig(String interfaceName) {
+        this.interfaceName = interfaceName;
+    }
+
+    public XskTransportConfig queue(int queue) {
+        this.queue = queue;
+        return this;
+    }
+
+    /** How the XDP program is attached: SKB (generic, default, works everywhere) or NATIVE. */
+    public XskTransportConfig attachMode(AttachMode mode) {
+        this.attachMode = mode;
+        return this;
+    }
+
+    public XskTransportConfig bindMode(BindMode mode) {
+        this.bindMode = mode;
+        return this;
+    }
+
+    /** The addresses of the group's members, indexed by rank, and which of them is this member. */
+    public XskTransportConfig members(int localRank, InetSocketAddress... byRank) {
+        this.localRank = localRank;
+        this.members = byRank.clone();
+        return this;
+    }
+
+    /** Send {@code ALL} as one frame to this IPv4 multicast group on this member's port. */
+    public XskTransportConfig multicast(InetAddress group) {
+        this.multicastGroup = group;
+        return this;
+    }
+
+    /** Where members' MACs come from; by default the kernel's neighbour table, resolving when needed. */
+    public XskTransportConfig neighbours(NeighbourTable table) {
+        this.neighbours = table;
+        return this;
+    }
+
+    /** This member's MAC; by default read from the interface. */
+    public XskTransportConfig localMac(long mac) {
+        this.localMac = mac;
+        return this;
+    }
+
+    /** Compute UDP checksums on send (default) or send 0. */
+    public XskTransportConfig udpChecksum(boolean compute) {
+        this.udpChecksum = compute;
+        return this;
+    }
+
+    public XskTransportConfig checksumPolicy(UdpChecksumPolicy policy) {
+        this.checksumPolicy = policy;
+        return this;
+    }
+
+    public XskTransportConfig maxPacketLength(int length) {
+        this.maxPacketLength = length;
+        return this;
+    }
+
+    /** Size of each of the four rings. */
+    public XskTransportConfig ringSize(int size) {
+        this.ringSize = size;
+        return this;
+    }
+
+    public String interfaceName() {
+        return interfaceName;
+    }
+
+    public int queue() {
+        return queue;
+    }
+
+    public AttachMode attachMode() {
+        return attachMode;
+    }
+
+    public BindMode bindMode() {
+        return bindMode;
+    }
+
+    public int localRank() {
+        return localRank;
+    }
+
+    public int memberCount() {
+        return members.length;
+    }
+
+    public InetSocketAddress member(int rank) {
+        return members[rank];
+    }
+
+    public InetAddress multicastGroup() {
+        return multicastGroup;
+    }
+
+    public NeighbourTable neighbours() {
+        return neighbours;
+    }
+
+    public long localMac() {
+        return localMac;
+    }
+
+    public boolean udpChecksum() {
+        return udpChecksum;
+    }
+
+    public UdpChecksumPolicy checksumPolicy() {
+        return checksumPolicy;
+    }
+
+    public int maxPacketLength() {
+        return maxPacketLength;
+    }
+
+    public int ringSize() {
+        return ringSize;
+    }
+
+    void validate() {
+        GroupAddresses.validate(localRank, members, multicastGroup);
+        if (maxPacketLength <= 0) {
+            throw new IllegalArgumentException("maxPacketLength must be positive, was " + maxPacketLength);
+        }
+    }
+}
