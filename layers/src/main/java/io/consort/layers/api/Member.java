@@ -12,6 +12,7 @@ import io.consort.layers.runtime.MemberAgent;
 import io.consort.layers.runtime.MemberConfig;
 import io.consort.layers.runtime.Stack;
 import io.consort.layers.runtime.StackBuilder;
+import io.consort.layers.runtime.StatusBuffers;
 import io.consort.layers.runtime.TransportFactory;
 import io.consort.layers.runtime.View;
 import io.consort.layers.runtime.ViewHost;
@@ -101,7 +102,9 @@ public final class Member implements AutoCloseable {
     private static Member build(View first, MemberConfig config, LayerSource layers, TransportFactory transports,
                                 MessageHandler handler, NanoClock clock, int[] seeds, int maxGroupSize) {
         FramePool frames = FramePool.allocate(config.frames());
-        CounterSet counters = new CounterSet("member" + first.self().address(), 1024);
+        StatusBuffers status = config.statusOrInMemory();
+        CounterSet counters = new CounterSet("member" + first.self().address(), status.countersMetadata(),
+            status.countersValues());
         Transport transport = transports.create(frames, counters);
         ObjectPool<Event> events = Stack.eventPool(config, frames, maxGroupSize);
         StackBuilder builder = (view, host) -> {
@@ -132,7 +135,7 @@ public final class Member implements AutoCloseable {
                 + ": raise applicationRingLength to at least " + 8L * (config.maxMessageLength() + 64));
         }
         MemberAgent agent = new MemberAgent(first, builder, transport, frames, events, counters, ring, clock, config,
-            handler, seeds);
+            handler, seeds, status.errorLog());
         return new Member(frames, counters, ring, agent, config.maxMessageLength());
     }
 

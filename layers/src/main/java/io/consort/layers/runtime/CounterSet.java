@@ -19,11 +19,14 @@ public final class CounterSet {
     private final Map<String, AtomicCounter> byLabel = new HashMap<>();
 
     public CounterSet(String prefix, int maxCounters) {
+        this(prefix,
+            new UnsafeBuffer(BufferUtil.allocateDirectAligned(StatusBuffers.metadataLength(maxCounters), 64)),
+            new UnsafeBuffer(BufferUtil.allocateDirectAligned(StatusBuffers.valuesLength(maxCounters), 64)));
+    }
+
+    /** Counters kept in the given buffers, for example in a file another process maps ({@link StatusBuffers}). */
+    public CounterSet(String prefix, UnsafeBuffer metadata, UnsafeBuffer values) {
         this.prefix = prefix;
-        UnsafeBuffer metadata = new UnsafeBuffer(
-            BufferUtil.allocateDirectAligned(maxCounters * CountersReader.METADATA_LENGTH, 64));
-        UnsafeBuffer values = new UnsafeBuffer(
-            BufferUtil.allocateDirectAligned(maxCounters * CountersReader.COUNTER_LENGTH, 64));
         this.manager = new CountersManager(metadata, values);
     }
 

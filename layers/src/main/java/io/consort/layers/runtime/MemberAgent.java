@@ -8,7 +8,6 @@ import io.consort.layers.api.MessageHandler;
 import io.consort.layers.transport.PacketHandler;
 import io.consort.layers.transport.Transport;
 import java.util.concurrent.TimeUnit;
-import org.agrona.BufferUtil;
 import org.agrona.DeadlineTimerWheel;
 import org.agrona.ErrorHandler;
 import org.agrona.MutableDirectBuffer;
@@ -45,7 +44,6 @@ public final class MemberAgent implements Agent, ControlledMessageHandler, Deadl
     /** A send's ring message starts with the destination's incarnation. */
     public static final int SEND_PREFIX = 4;
     private static final int MAX_TIMER_CATCH_UP = 4096;
-    private static final int ERROR_LOG_BYTES = 64 * 1024;
 
     private final Transport transport;
     private final RingBuffer ring;
@@ -89,7 +87,7 @@ public final class MemberAgent implements Agent, ControlledMessageHandler, Deadl
 
     public MemberAgent(View first, StackBuilder builder, Transport transport, FramePool frames,
                        ObjectPool<Event> events, CounterSet counters, RingBuffer ring, NanoClock clock,
-                       MemberConfig config, MessageHandler handler, int[] seeds) {
+                       MemberConfig config, MessageHandler handler, int[] seeds, UnsafeBuffer errorBuffer) {
         this.transport = transport;
         this.ring = ring;
         this.clock = clock;
@@ -110,7 +108,7 @@ public final class MemberAgent implements Agent, ControlledMessageHandler, Deadl
         this.sendsToDeparted = counters.counter("member", "sends to departed endpoints dropped");
         this.errors = counters.counter("member", "errors");
         this.excludedCount = counters.counter("member", "excluded");
-        this.errorBuffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(ERROR_LOG_BYTES, 64));
+        this.errorBuffer = errorBuffer;
         this.errorLog = new DistinctErrorLog(errorBuffer, SystemEpochClock.INSTANCE);
         start(first);
     }

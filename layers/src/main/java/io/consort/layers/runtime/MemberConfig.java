@@ -18,6 +18,7 @@ public final class MemberConfig {
     private int pollLimit = 64;
     private int applicationLimit = 64;
     private long timerResolutionNanos = TimeUnit.MICROSECONDS.toNanos(100);
+    private StatusBuffers status;
 
     public MemberConfig frames(FramePoolConfig frames) {
         this.frames = frames;
@@ -51,6 +52,20 @@ public final class MemberConfig {
 
     public ErrorHandler errorHandler() {
         return errorHandler;
+    }
+
+    /**
+     * Where the member keeps its counters and error log (for one member only: do not share a config that holds
+     * buffers). In memory when not set.
+     */
+    public MemberConfig status(StatusBuffers status) {
+        this.status = status;
+        return this;
+    }
+
+    /** The buffers set with {@link #status(StatusBuffers)}, or fresh in-memory ones. */
+    public StatusBuffers statusOrInMemory() {
+        return status != null ? status : StatusBuffers.inMemory();
     }
 
     public MemberConfig maxMessageLength(int maxMessageLength) {

@@ -47,18 +47,22 @@ public final class Demo {
     }
 
     public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the demo with these options and returns its exit status: 0 passed, 1 failed, 2 bad options. */
+    public static int run(String[] args) {
         DemoOptions options;
         try {
             options = DemoOptions.parse(args, System.out);
         } catch (IllegalArgumentException e) {
             System.err.println("demo: " + e.getMessage());
-            System.exit(2);
-            return;
+            return 2;
         }
         if (options == null) {
-            return;
+            return 0;
         }
-        System.exit(new Demo(options, System.out).run() ? 0 : 1);
+        return new Demo(options, System.out).run() ? 0 : 1;
     }
 
     boolean run() {

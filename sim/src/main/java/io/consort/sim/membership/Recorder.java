@@ -38,6 +38,32 @@ public final class Recorder implements MessageHandler {
         }
     }
 
+    /**
+     * What is wrong with a message {@code receiver} delivered from {@code from} in {@code view}: a length that
+     * disagrees with its length field, another origin than the one it was delivered as, or a damaged body; null
+     * when it is intact. Allocates only when it finds something wrong.
+     */
+    public static String damage(Endpoint receiver, View view, Endpoint from, DirectBuffer buffer, int offset,
+                                int length) {
+        if (length < HEADER || buffer.getInt(offset + 14) != length) {
+            return receiver + " got a " + length + "-byte message from " + from + " whose length field says "
+                + (length >= HEADER ? buffer.getInt(offset + 14) : -1);
+        }
+        int address = buffer.getShort(offset) & 0xFFFF;
+        int incarnation = buffer.getInt(offset + 2);
+        long number = buffer.getLong(offset + 6);
+        if (!from.is(address, incarnation)) {
+            return receiver + " got a message of " + address + "#" + incarnation + " as from " + from + " in "
+                + view.id();
+        }
+        for (int i = HEADER; i < length; i++) {
+            if (buffer.getByte(offset + i) != body(from, number, i)) {
+                return receiver + " got message " + number + " of " + from + " corrupted at byte " + i;
+            }
+        }
+        return null;
+    }
+
     private static byte body(Endpoint origin, long number, int i) {
         long x = (origin.address() * 31L + origin.incarnation()) * 0x9E3779B97F4A7C15L + number * 1_000_003L + i;
         x ^= x >>> 29;
@@ -67,26 +93,14 @@ public final class Recorder implements MessageHandler {
     @Override
     public void onMessage(int kind, int origin, DirectBuffer buffer, int offset, int length) {
         Endpoint from = view.member(origin);
-        if (length < HEADER || buffer.getInt(offset + 14) != length) {
-            checker.violation(history.process + " got a " + length + "-byte message from " + from
-                + " whose length field says " + (length >= HEADER ? buffer.getInt(offset + 14) : -1));
+        String damage = damage(history.process, view, from, buffer, offset, length);
+        if (damage != null) {
+            checker.violation(damage);
             return;
         }
-        int address = buffer.getShort(offset) & 0xFFFF;
-        int incarnation = buffer.getInt(offset + 2);
+        int address = from.address();
+        int incarnation = from.incarnation();
         long number = buffer.getLong(offset + 6);
-        if (!from.is(address, incarnation)) {
-            checker.violation(history.process + " got a message of " + address + "#" + incarnation + " as from "
-                + from + " in " + view.id());
-            return;
-        }
-        for (int i = HEADER; i < length; i++) {
-            if (buffer.getByte(offset + i) != body(from, number, i)) {
-                checker.violation(history.process + " got message " + number + " of " + from + " corrupted at byte "
-                    + i);
-                return;
-            }
-        }
         long[] delivery = {address, incarnation, number};
         if (kind == CAST) {
             history.current().casts.add(delivery);
