@@ -200,11 +200,17 @@ JNIEXPORT jint JNICALL Java_io_consort_xsk_XskNative_interfaceIndex(JNIEnv *env,
 	return index ? (jint)index : NEG_ERRNO();
 }
 
-JNIEXPORT jint JNICALL Java_io_consort_xsk_XskNative_queueCount(JNIEnv *env, jclass cls, jstring ifname)
+/*
+ * The interface's ethtool channels: out = {rx, tx, combined, max rx, max tx, max combined}. 0, or -errno
+ * (-EOPNOTSUPP when the driver does not report channels: it has one queue).
+ */
+JNIEXPORT jint JNICALL Java_io_consort_xsk_XskNative_channels(JNIEnv *env, jclass cls, jstring ifname,
+								jintArray out)
 {
 	struct ethtool_channels channels = { .cmd = ETHTOOL_GCHANNELS };
 	struct ifreq request;
-	int fd, err, count;
+	jint values[6];
+	int fd, err;
 
 	memset(&request, 0, sizeof(request));
 	if (consort_string(env, ifname, request.ifr_name, sizeof(request.ifr_name)))
@@ -213,16 +219,33 @@ JNIEXPORT jint JNICALL Java_io_consort_xsk_XskNative_queueCount(JNIEnv *env, jcl
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return NEG_ERRNO();
-	err = ioctl(fd, SIOCETHTOOL, &request);
-	if (err && errno != EOPNOTSUPP) {
-		err = NEG_ERRNO();
-		close(fd);
-		return err;
-	}
+	err = ioctl(fd, SIOCETHTOOL, &request) ? NEG_ERRNO() : 0;
 	close(fd);
 	if (err)
-		return 1;
-	/* Drivers count queues as rx or as combined channels; the active count is what a socket can bind. */
-	count = channels.rx_count > channels.combined_count ? channels.rx_count : channels.combined_count;
-	return count > 0 ? count : 1;
+		return err;
+	values[0] = (jint)channels.rx_count;
+	values[1] = (jint)channels.tx_count;
+	values[2] = (jint)channels.combined_count;
+	values[3] = (jint)channels.max_rx;
+	values[4] = (jint)channels.max_tx;
+	values[5] = (jint)channels.max_combined;
+	(*env)->SetIntArrayRegion(env, out, 0, 6, values);
+	return 0;
+}
+
+/* The interface's flags (SIOCGIFFLAGS: IFF_UP is bit 0, set by `ip link set up` at once), or -errno. */
+JNIEXPORT jint JNICALL Java_io_consort_xsk_XskNative_interfaceFlags(JNIEnv *env, jclass cls, jstring ifname)
+{
+	struct ifreq request;
+	int fd, err;
+
+	memset(&request, 0, sizeof(request));
+	if (consort_string(env, ifname, request.ifr_name, sizeof(request.ifr_name)))
+		return -EINVAL;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return NEG_ERRNO();
+	err = ioctl(fd, SIOCGIFFLAGS, &request) ? NEG_ERRNO() : 0;
+	close(fd);
+	return err ? err : (jint)(unsigned short)request.ifr_flags;
 }

@@ -1,6 +1,13 @@
-/* The steering program through libxdp: open, attach/detach (dispatcher when bpffs allows), maps, test runs. */
+/*
+ * The steering program: opened and loaded through libxdp; attached either through a BPF link (owned by this
+ * process: the kernel detaches it when the last fd on the link closes, at exit or kill -9 included) or through
+ * libxdp (its dispatcher when bpffs allows, netlink either way: that attachment outlives the process). Also maps,
+ * test runs, and what is attached to an interface, for error messages.
+ */
 #include <net/if.h>
 #include <string.h>
+#include <unistd.h>
+#include <linux/if_link.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
@@ -21,6 +28,23 @@ static int run(struct xdp_program *program, void *data, __u32 length)
 	if (err)
 		return err < 0 ? err : -err;
 	return (jint)opts.retval;
+}
+
+/* The test run that loads the program counts one frame; start the counters from zero. */
+static int zero_stats(struct xdp_program *program)
+{
+	struct bpf_object *object = xdp_program__bpf_obj(program);
+	struct bpf_map *map = object ? bpf_object__find_map_by_name(object, "steer_stats") : NULL;
+	int cpus = libbpf_num_possible_cpus();
+	__u64 zeros[1024] = { 0 };
+	__u32 key;
+
+	if (!map || cpus <= 0 || cpus > 1024)
+		return map ? -ERANGE : -ENOENT;
+	for (key = 0; key < bpf_map__max_entries(map); key++)
+		if (bpf_map_update_elem(bpf_map__fd(map), &key, zeros, BPF_ANY))
+			return NEG_ERRNO();
+	return 0;
 }
 
 JNIEXPORT jlong JNICALL Java_io_consort_xsk_bpf_XdpNative_open(JNIEnv *env, jclass cls, jstring path,
@@ -45,12 +69,37 @@ JNIEXPORT jlong JNICALL Java_io_consort_xsk_bpf_XdpNative_open(JNIEnv *env, jcla
 		unsigned char frame[64] = { 0 };
 
 		err = run(program, frame, sizeof(frame));
+		if (err >= 0)
+			err = zero_stats(program);
 		if (err < 0) {
 			xdp_program__close(program);
 			return err;
 		}
 	}
 	return TO_HANDLE(program);
+}
+
+JNIEXPORT jint JNICALL Java_io_consort_xsk_bpf_XdpNative_attachLink(JNIEnv *env, jclass cls, jlong handle,
+								      jint ifindex, jint mode)
+{
+	int fd = xdp_program__fd(FROM_HANDLE(struct xdp_program, handle));
+	DECLARE_LIBBPF_OPTS(bpf_link_create_opts, opts,
+			    .flags = mode == XDP_MODE_SKB ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE);
+	int link;
+
+	if (fd < 0)
+		return -EINVAL;
+	link = bpf_link_create(fd, ifindex, BPF_XDP, &opts);
+	return link < 0 ? NEG_ERRNO() : link;
+}
+
+/* Detaches now (not when the last reference goes) and closes; a link whose interface is gone detaches as 0. */
+JNIEXPORT jint JNICALL Java_io_consort_xsk_bpf_XdpNative_detachLink(JNIEnv *env, jclass cls, jint link)
+{
+	int err = bpf_link_detach(link) ? NEG_ERRNO() : 0;
+
+	close(link);
+	return err;
 }
 
 JNIEXPORT jint JNICALL Java_io_consort_xsk_bpf_XdpNative_attach(JNIEnv *env, jclass cls, jlong handle,
@@ -187,4 +236,72 @@ JNIEXPORT jint JNICALL Java_io_consort_xsk_bpf_XdpNative_interfaceIndex(JNIEnv *
 		return -EINVAL;
 	index = if_nametoindex(name);
 	return index ? (jint)index : NEG_ERRNO();
+}
+
+/* The id of the XDP link through which program id is attached to ifindex, 0 when none (netlink), or -errno. */
+static int link_of(__u32 program_id, int ifindex)
+{
+	__u32 id = 0;
+
+	while (!bpf_link_get_next_id(id, &id)) {
+		struct bpf_link_info info;
+		__u32 length = sizeof(info);
+		int fd = bpf_link_get_fd_by_id(id);
+		int found;
+
+		if (fd < 0)
+			continue; /* gone meanwhile */
+		memset(&info, 0, sizeof(info));
+		found = !bpf_obj_get_info_by_fd(fd, &info, &length) && info.type == BPF_LINK_TYPE_XDP &&
+			info.prog_id == program_id && (int)info.xdp.ifindex == ifindex;
+		close(fd);
+		if (found)
+			return (int)id;
+	}
+	return errno == ENOENT ? 0 : NEG_ERRNO();
+}
+
+/*
+ * What is attached to ifindex (in the calling thread's namespace): out = {attach mode (XDP_ATTACHED_*), program id
+ * in generic, native and offload mode, id of the BPF link holding the first of them or 0}. 0 or -errno.
+ */
+JNIEXPORT jint JNICALL Java_io_consort_xsk_bpf_XdpNative_query(JNIEnv *env, jclass cls, jint ifindex,
+								 jintArray out)
+{
+	DECLARE_LIBBPF_OPTS(bpf_xdp_query_opts, opts);
+	jint values[5] = { 0 };
+	__u32 active;
+	int err = bpf_xdp_query(ifindex, 0, &opts);
+
+	if (err)
+		return err < 0 ? err : -err;
+	values[0] = opts.attach_mode;
+	values[1] = (jint)opts.skb_prog_id;
+	values[2] = (jint)opts.drv_prog_id;
+	values[3] = (jint)opts.hw_prog_id;
+	active = opts.skb_prog_id ? opts.skb_prog_id : opts.drv_prog_id ? opts.drv_prog_id : opts.hw_prog_id;
+	if (active) {
+		err = link_of(active, ifindex);
+		if (err < 0)
+			return err;
+		values[4] = err;
+	}
+	(*env)->SetIntArrayRegion(env, out, 0, 5, values);
+	return 0;
+}
+
+/* The name of loaded program id, or null. */
+JNIEXPORT jstring JNICALL Java_io_consort_xsk_bpf_XdpNative_programName(JNIEnv *env, jclass cls, jint id)
+{
+	struct bpf_prog_info info;
+	__u32 length = sizeof(info);
+	int fd = bpf_prog_get_fd_by_id((__u32)id);
+	int err;
+
+	if (fd < 0)
+		return NULL;
+	memset(&info, 0, sizeof(info));
+	err = bpf_obj_get_info_by_fd(fd, &info, &length);
+	close(fd);
+	return err ? NULL : (*env)->NewStringUTF(env, info.name);
 }

@@ -6,6 +6,7 @@ import io.consort.layers.runtime.CounterSet;
 import io.consort.layers.runtime.TransportFactory;
 import io.consort.layers.transport.PacketHandler;
 import io.consort.layers.transport.Transport;
+import io.consort.xsk.netns.CurrentNamespace;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -53,8 +54,13 @@ public final class UdpTransport implements Transport {
     private SocketAddress lastSender;
     private boolean closed;
 
+    /**
+     * Opens the socket in the calling thread's network namespace. Fails at once, saying what to change, when this
+     * member's address is not assigned to an interface here (the wildcard address passes) or its port is taken.
+     */
     public UdpTransport(UdpTransportConfig config, FramePool pool, CounterSet counters) {
         config.validate();
+        LocalAddresses.requireAssigned(config.member(config.localRank()).getAddress(), config.localRank());
         this.pool = pool;
         this.frames = pool.buffer();
         this.localRank = config.localRank();
@@ -91,21 +97,26 @@ public final class UdpTransport implements Transport {
         try {
             opened = DatagramChannel.open(StandardProtocolFamily.INET);
             opened.configureBlocking(false);
-            opened.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             opened.setOption(StandardSocketOptions.SO_RCVBUF, config.socketBufferBytes());
             opened.setOption(StandardSocketOptions.SO_SNDBUF, config.socketBufferBytes());
             if (config.multicastGroup() == null) {
-                opened.bind(local);
+                // No SO_REUSEADDR: with it, Linux lets a second UDP socket bind the same address and port, and a
+                // second member started on our address would silently take our traffic.
+                LocalAddresses.bind(opened, local);
             } else {
                 NetworkInterface nic = config.multicastInterface() == null
                     ? NetworkInterface.getByInetAddress(local.getAddress())
                     : NetworkInterface.getByName(config.multicastInterface());
                 if (nic == null) {
-                    throw new IllegalArgumentException("no network interface "
-                        + (config.multicastInterface() == null ? "has address " + local.getAddress()
-                        : "named " + config.multicastInterface()) + " to join " + config.multicastGroup() + " on");
+                    throw new IllegalArgumentException(config.multicastInterface() == null
+                        ? "no network interface has address " + local.getAddress().getHostAddress() + " to join "
+                            + config.multicastGroup().getHostAddress() + " on: name one in multicast(group, interface)"
+                        : CurrentNamespace.noSuchInterface(config.multicastInterface()) + ": name one of them in"
+                            + " multicast(group, interface) to join " + config.multicastGroup().getHostAddress() + " on");
                 }
-                opened.bind(new InetSocketAddress(local.getPort()));
+                // Members on one host share the group's port: every socket on it must allow that.
+                opened.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                LocalAddresses.bind(opened, new InetSocketAddress(local.getPort()));
                 opened.setOption(StandardSocketOptions.IP_MULTICAST_IF, nic);
                 // Other members may run on this host; our own copies are recognised and dropped in poll.
                 opened.setOption(StandardSocketOptions.IP_MULTICAST_LOOP, true);
@@ -114,8 +125,10 @@ public final class UdpTransport implements Transport {
             return opened;
         } catch (IOException e) {
             closeQuietly(opened);
-            throw new UncheckedIOException("cannot open a UDP socket on " + local + ": " + e.getMessage()
-                + " (is the address assigned to an interface here, and the port free?)", e);
+            throw new UncheckedIOException("cannot open a UDP socket on " + local + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(opened);
+            throw e;
         }
     }
 

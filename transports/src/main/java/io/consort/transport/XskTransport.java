@@ -19,7 +19,15 @@ import io.consort.xsk.packet.MacAddress;
 import io.consort.xsk.packet.ParseResult;
 import io.consort.xsk.packet.UdpFrameParser;
 import io.consort.xsk.packet.UdpFrameWriter;
+import io.consort.xsk.netns.CurrentNamespace;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.channels.DatagramChannel;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 
@@ -40,12 +48,14 @@ public final class XskTransport implements Transport {
     private static final int BATCH = 64;
     private static final int STEERING_GROUP = 0;
     private static final long RESOLVE_TIMEOUT_MILLIS = 1000;
+    private static final int IP_UDP_HEADERS = 28;
 
     private final FramePool pool;
     private final UnsafeBuffer buffer;
     private final Umem umem;
     private final XskSocket socket;
     private final XdpSteering steering;
+    private final DatagramChannel portReservation;
     private final UdpFrameParser parser = new UdpFrameParser();
     private final UdpFrameWriter writer;
     private final int localRank;
@@ -71,11 +81,20 @@ public final class XskTransport implements Transport {
     private boolean closed;
 
     /**
-     * Opens the transport in the calling thread's network namespace: registers {@code pool} as a UMEM, binds
-     * a socket to the configured queue, attaches the XDP program and resolves the members' MACs.
+     * Opens the transport in the calling thread's network namespace: checks the configuration against the
+     * interface, reserves this member's UDP port, registers {@code pool} as a UMEM, binds a socket to the
+     * configured queue, attaches the XDP program and resolves the members' MACs. Fails at once, saying what to
+     * change, when the interface is missing or down, this member's address is not one of the interface's, the
+     * port is taken, the MTU cannot carry {@code maxPacketLength}, the queue does not exist, or another XDP program
+     * holds the interface.
      */
     public XskTransport(XskTransportConfig config, FramePool pool, CounterSet counters) {
         config.validate();
+        InetSocketAddress self = config.member(config.localRank());
+        NetworkInterface nic = LocalAddresses.requireOnInterface(self.getAddress(), config.interfaceName(),
+            config.localRank());
+        this.maxPacketLength = maxPacketLength(config, nic, pool);
+        this.portReservation = reserve(self);
         this.pool = pool;
         this.buffer = pool.buffer();
         this.localRank = config.localRank();
@@ -90,9 +109,6 @@ public final class XskTransport implements Transport {
         int localIp = memberIps[localRank];
         int localPort = memberPorts[localRank];
         long localMac = config.localMac() >= 0 ? config.localMac() : MacAddress.ofInterface(config.interfaceName());
-        // The kernel puts 256 bytes (XDP_PACKET_HEADROOM) in front of received data; VLAN tags take 4 more.
-        int fits = pool.frameSize() - 256 - UdpFrameWriter.HEADERS_LENGTH - EthernetFlyweight.VLAN_TAG_LENGTH;
-        this.maxPacketLength = Math.min(config.maxPacketLength(), fits);
         this.groupIp = config.multicastGroup() == null ? 0 : Ipv4Address.of(config.multicastGroup());
         this.groupMac = groupIp == 0 ? MacAddress.NONE : MacAddress.forIpv4Multicast(groupIp);
         this.writer = new UdpFrameWriter(localMac, localIp, localPort).udpChecksum(config.udpChecksum());
@@ -115,23 +131,96 @@ public final class XskTransport implements Transport {
         this.copied = counters.counter(COMPONENT, "copied");
 
         resolveMembers(config);
-        this.umem = Umem.over(pool, new UmemConfig().fillRingSize(config.ringSize())
-            .completionRingSize(config.ringSize()));
+        Umem registered = null;
         XdpSteering attached = null;
         try {
-            this.socket = XskSocket.open(umem, new XskSocketConfig(config.interfaceName(), config.queue())
-                .bindMode(config.bindMode()).rxRingSize(config.ringSize()).txRingSize(config.ringSize()));
+            registered = Umem.over(pool, new UmemConfig().fillRingSize(config.ringSize())
+                .completionRingSize(config.ringSize()));
+            // Attach before binding: when another member holds the interface, its error names that process.
             attached = XdpSteering.attach(config.interfaceName(), config.attachMode());
+            this.socket = XskSocket.open(registered, new XskSocketConfig(config.interfaceName(), config.queue())
+                .bindMode(config.bindMode()).rxRingSize(config.ringSize()).txRingSize(config.ringSize()));
             attached.routePort(localPort, STEERING_GROUP);
             attached.addSocket(STEERING_GROUP, socket);
         } catch (RuntimeException e) {
             if (attached != null) {
                 attached.close();
             }
-            umem.close();
+            if (registered != null) {
+                registered.close();
+            }
+            closeQuietly(portReservation);
             throw e;
         }
+        this.umem = registered;
         this.steering = attached;
+    }
+
+    /**
+     * The largest payload: as configured, when the MTU carries it and a frame holds it (refused otherwise); by
+     * default what both allow, at most {@link XskTransportConfig#DEFAULT_MAX_PACKET_LENGTH}.
+     */
+    private static int maxPacketLength(XskTransportConfig config, NetworkInterface nic, FramePool pool) {
+        int mtu;
+        try {
+            mtu = nic.getMTU();
+        } catch (SocketException e) {
+            throw new IllegalStateException("cannot read the MTU of " + nic.getName() + ": " + e.getMessage(), e);
+        }
+        int carried = mtu - IP_UDP_HEADERS;
+        // The kernel puts 256 bytes (XDP_PACKET_HEADROOM) in front of received data; VLAN tags take 4 more.
+        int fits = pool.frameSize() - 256 - UdpFrameWriter.HEADERS_LENGTH - EthernetFlyweight.VLAN_TAG_LENGTH;
+        int wanted = config.maxPacketLength();
+        if (!config.maxPacketLengthSet()) {
+            wanted = Math.min(wanted, Math.min(carried, fits));
+        }
+        if (wanted > carried) {
+            throw new IllegalArgumentException("maxPacketLength " + wanted + " needs an MTU of at least "
+                + (wanted + IP_UDP_HEADERS) + " on " + nic.getName() + ", which has " + mtu + " (frames above it are"
+                + " dropped on the way): lower maxPacketLength to " + Math.max(carried, 0) + ", or raise the MTU of"
+                + " every member's link, here with " + CurrentNamespace.ip("link set dev " + nic.getName() + " mtu "
+                + (wanted + IP_UDP_HEADERS)));
+        }
+        if (wanted > fits) {
+            throw new IllegalArgumentException("maxPacketLength " + wanted + " does not fit the pool's frames of "
+                + pool.frameSize() + " bytes (they hold " + fits + " bytes of payload after the kernel's 256 bytes of"
+                + " headroom and " + (UdpFrameWriter.HEADERS_LENGTH + EthernetFlyweight.VLAN_TAG_LENGTH)
+                + " of headers): lower maxPacketLength to " + fits
+                + (pool.frameSize() < 4096 ? " or use 4096-byte frames" : ""));
+        }
+        return wanted;
+    }
+
+    /**
+     * Binds a kernel UDP socket to this member's address and port and keeps it while the transport runs: the XDP
+     * program takes the port's packets before the kernel sees them, so the socket receives nothing, but it makes a
+     * port already in use fail here, and keeps other programs off the port later.
+     */
+    private static DatagramChannel reserve(InetSocketAddress self) {
+        DatagramChannel channel = null;
+        try {
+            channel = DatagramChannel.open(StandardProtocolFamily.INET);
+            channel.setOption(StandardSocketOptions.SO_RCVBUF, 1);
+            LocalAddresses.bind(channel, self);
+            return channel;
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw new UncheckedIOException("cannot reserve UDP port " + self.getPort() + " of "
+                + self.getAddress().getHostAddress() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(channel);
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(DatagramChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // The descriptor is gone whether or not close reported an error.
+            }
+        }
     }
 
     /** A factory for {@link io.consort.layers.runtime.MemberConfig}-style wiring. */
@@ -314,7 +403,11 @@ public final class XskTransport implements Transport {
         try {
             steering.close();
         } finally {
-            umem.close();
+            try {
+                umem.close();
+            } finally {
+                closeQuietly(portReservation);
+            }
         }
     }
 }

@@ -26,7 +26,8 @@ public final class XskTransportConfig {
     private long localMac = -1;
     private boolean udpChecksum = true;
     private UdpChecksumPolicy checksumPolicy = UdpChecksumPolicy.VERIFY_OR_PARTIAL;
-    private int maxPacketLength = DEFAULT_MAX_PACKET_LENGTH;
+    /** 0 until set: then the transport fits its packets to the interface's MTU (at most the default). */
+    private int maxPacketLength;
     private int ringSize = 2048;
 
     public XskTransportConfig(String interfaceName) {
@@ -85,6 +86,11 @@ public final class XskTransportConfig {
         return this;
     }
 
+    /**
+     * The largest UDP payload to send and receive. The interface's MTU must carry it (MTU &ge; length + 28) and a
+     * frame must hold it, or the transport refuses to start; by default the transport takes what the MTU
+     * carries, at most {@link #DEFAULT_MAX_PACKET_LENGTH}.
+     */
     public XskTransportConfig maxPacketLength(int length) {
         this.maxPacketLength = length;
         return this;
@@ -144,8 +150,13 @@ public final class XskTransportConfig {
         return checksumPolicy;
     }
 
+    /** The configured largest payload, or {@link #DEFAULT_MAX_PACKET_LENGTH} when not set. */
     public int maxPacketLength() {
-        return maxPacketLength;
+        return maxPacketLength == 0 ? DEFAULT_MAX_PACKET_LENGTH : maxPacketLength;
+    }
+
+    boolean maxPacketLengthSet() {
+        return maxPacketLength != 0;
     }
 
     public int ringSize() {
@@ -154,8 +165,16 @@ public final class XskTransportConfig {
 
     void validate() {
         GroupAddresses.validate(localRank, members, multicastGroup);
-        if (maxPacketLength <= 0) {
-            throw new IllegalArgumentException("maxPacketLength must be positive, was " + maxPacketLength);
+        if (maxPacketLength < 0 || maxPacketLength > 65507) {
+            throw new IllegalArgumentException("maxPacketLength must be 1..65507, was " + maxPacketLength);
+        }
+        if (interfaceName == null || interfaceName.isEmpty() || interfaceName.length() > 15) {
+            throw new IllegalArgumentException("interface name must have 1 to 15 characters, was " + interfaceName);
+        }
+        int port = members[localRank].getPort();
+        if (port == 0) {
+            throw new IllegalArgumentException("this member (rank " + localRank + ") needs a UDP port: the AF_XDP"
+                + " transport steers one port to its socket and cannot pick one");
         }
     }
 }

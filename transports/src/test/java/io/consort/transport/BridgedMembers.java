@@ -9,27 +9,34 @@ import java.net.InetSocketAddress;
  * Test fixture: {@code members} namespaces {@code m0, m1, ...} on one Linux bridge {@code csxbr0} (in namespace
  * {@code br}), member i on interface {@code csxm<i>} at {@code <subnet>.<i+1>}, GRO on both ends of each port.
  */
-final class BridgedMembers {
-    static final String BRIDGE = "csxbr0";
+public final class BridgedMembers {
+    public static final String BRIDGE = "csxbr0";
 
-    final NetNamespace[] spaces;
-    final InetSocketAddress[] addresses;
+    /** The namespace of the bridge and its ports. */
+    public final NetNamespace host;
+    public final NetNamespace[] spaces;
+    public final InetSocketAddress[] addresses;
 
-    BridgedMembers(TestNetwork net, String subnet, int members, int port) throws Exception {
-        NetNamespace host = net.namespace("br");
+    public BridgedMembers(TestNetwork net, String subnet, int members, int port) throws Exception {
+        host = net.namespace("br");
         net.bridge(host, BRIDGE);
         spaces = new NetNamespace[members];
         addresses = new InetSocketAddress[members];
         for (int i = 0; i < members; i++) {
             spaces[i] = net.namespace("m" + i);
-            net.bridgePort(host, BRIDGE, "csxp" + i, spaces[i], interfaceOf(i), subnet + "." + (i + 1) + "/24");
-            net.enableGro(host, "csxp" + i);
+            net.bridgePort(host, BRIDGE, portOf(i), spaces[i], interfaceOf(i), subnet + "." + (i + 1) + "/24");
+            net.enableGro(host, portOf(i));
             net.enableGro(spaces[i], interfaceOf(i));
             addresses[i] = new InetSocketAddress(InetAddress.getByName(subnet + "." + (i + 1)), port);
         }
     }
 
-    static String interfaceOf(int member) {
+    /** The bridge's port toward member {@code member}, in {@link #host}: its egress carries what the member receives. */
+    public static String portOf(int member) {
+        return "csxp" + member;
+    }
+
+    public static String interfaceOf(int member) {
         return "csxm" + member;
     }
 }

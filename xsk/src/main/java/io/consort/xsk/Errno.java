@@ -60,7 +60,7 @@ public final class Errno {
             case ENOMEM:
                 return "not enough locked memory: raise RLIMIT_MEMLOCK (ulimit -l unlimited) or lower frameCount";
             case ENETDOWN:
-                return "the interface is down: ip link set <if> up";
+                return "the interface is down: bring it up (ip link set dev <its name> up)";
             default:
                 return null;
         }

@@ -3,6 +3,9 @@ package io.consort.xsk;
 import io.consort.iovec.FramePool;
 import io.consort.iovec.MemoryRegion;
 import io.consort.xsk.ring.RingMemory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -56,7 +59,7 @@ public final class Umem implements AutoCloseable {
         long address = XskNative.mapMemory(mapLength, config.hugePages());
         if (address < 0) {
             throw Errno.failure((int) -address, "mmap of " + mapLength + " bytes for the UMEM",
-                config.hugePages() ? "reserve huge pages first: echo N > /proc/sys/vm/nr_hugepages" : null);
+                config.hugePages() ? hugePagesHint(mapLength >> 21) : null);
         }
         MemoryRegion region = MemoryRegion.wrap(address, (int) length,
             () -> Errno.check(XskNative.unmapMemory(address, mapLength), "munmap of the UMEM"));
@@ -67,6 +70,18 @@ public final class Umem implements AutoCloseable {
             closeQuietly(pool, e);
             throw e;
         }
+    }
+
+    /** How to reserve {@code pages} more huge pages (the count is global, not per namespace). */
+    private static String hugePagesHint(long pages) {
+        long reserved;
+        try {
+            reserved = Long.parseLong(Files.readString(Path.of("/proc/sys/vm/nr_hugepages")).trim());
+        } catch (IOException | RuntimeException e) {
+            return "it needs " + pages + " free 2 MiB huge pages: raise /proc/sys/vm/nr_hugepages by " + pages;
+        }
+        return "it needs " + pages + " free 2 MiB huge pages (HugePages_Free in /proc/meminfo): reserve them with"
+            + " echo " + (reserved + pages) + " > /proc/sys/vm/nr_hugepages";
     }
 
     /**

@@ -58,6 +58,12 @@ final class XskNative {
     /** The interface's index in the calling thread's network namespace, or -errno. */
     static native int interfaceIndex(String interfaceName);
 
-    /** Number of rx queues (ethtool channels, max of rx and combined), 1 when unsupported, or -errno. */
-    static native int queueCount(String interfaceName);
+    /** The interface's flags (IFF_UP = 1), or -errno. */
+    static native int interfaceFlags(String interfaceName);
+
+    /**
+     * The interface's ethtool channels into {@code out}: rx, tx, combined, max rx, max tx, max combined. 0, or
+     * -errno (-EOPNOTSUPP when the driver does not report channels: it has one queue).
+     */
+    static native int channels(String interfaceName, int[] out);
 }

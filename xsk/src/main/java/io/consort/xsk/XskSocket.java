@@ -2,6 +2,7 @@ package io.consort.xsk;
 
 import io.consort.iovec.Account;
 import io.consort.iovec.FramePool;
+import io.consort.xsk.netns.CurrentNamespace;
 import io.consort.xsk.ring.CompletionRing;
 import io.consort.xsk.ring.FillRing;
 import io.consort.xsk.ring.RingMemory;
@@ -24,6 +25,7 @@ import io.consort.xsk.ring.TxRing;
  */
 public final class XskSocket implements AutoCloseable {
     private static final int POLLIN = 1;
+    private static final int IFF_UP = 1;
     private static final long BUSY_RETRY_NANOS = 1_000_000_000L;
 
     private final Umem umem;
@@ -63,12 +65,14 @@ public final class XskSocket implements AutoCloseable {
         XskLibrary.ensureLoaded();
         String name = config.interfaceName();
         int ifindex = Errno.check(XskNative.interfaceIndex(name), "looking up interface " + name,
-            "there is no interface " + name + " in this network namespace (see `ip link`)");
-        int queues = Errno.check(XskNative.queueCount(name), "reading the queue count of " + name);
-        if (config.queue() >= queues) {
-            throw new IllegalArgumentException("interface " + name + " has no queue " + config.queue() + " (it has "
-                + queues + " rx queue" + (queues == 1 ? "" : "s") + "; add more with ethtool -L " + name + ")");
+            CurrentNamespace.noSuchInterface(name));
+        int flags = Errno.check(XskNative.interfaceFlags(name), "reading the flags of " + name);
+        if ((flags & IFF_UP) == 0) {
+            // The kernel would bind, and nothing would ever arrive.
+            throw Errno.failure(Errno.ENETDOWN, "binding an AF_XDP socket to " + name, name + " is down: bring it up"
+                + " with " + CurrentNamespace.ip("link set dev " + name + " up"));
         }
+        checkQueue(name, config.queue());
         int peerFd = umem.socketOn(ifindex, config.queue());
         long[] rings = new long[4 * XskNative.RING_LONGS];
         int[] info = new int[5];
@@ -96,6 +100,37 @@ public final class XskSocket implements AutoCloseable {
         return socket;
     }
 
+    /**
+     * Refuses a queue the interface does not have, saying how to get it: drivers count their queues as rx or as
+     * combined channels (ethtool -l), and a socket binds to an active one.
+     */
+    private static void checkQueue(String name, int queue) {
+        int[] channels = new int[6];
+        int result = XskNative.channels(name, channels);
+        if (result == -Errno.EOPNOTSUPP) {
+            if (queue > 0) {
+                throw new IllegalArgumentException("interface " + name + " has no queue " + queue + ": its driver has"
+                    + " a single queue (no ethtool channels); use queue 0");
+            }
+            return;
+        }
+        Errno.check(result, "reading the queue count (ethtool channels) of " + name);
+        boolean combined = channels[2] >= channels[0];
+        int active = Math.max(1, combined ? channels[2] : channels[0]);
+        int maximum = Math.max(active, combined ? channels[5] : channels[3]);
+        if (queue < active) {
+            return;
+        }
+        String has = "interface " + name + " has no queue " + queue + ": it has " + active + " active "
+            + (combined ? "combined channel" : "rx queue") + (active == 1 ? "" : "s") + "; use queue 0"
+            + (active == 1 ? "" : ".." + (active - 1));
+        if (queue >= maximum) {
+            throw new IllegalArgumentException(has + " (its driver allows at most " + maximum + ")");
+        }
+        throw new IllegalArgumentException(has + ", or activate more with: "
+            + CurrentNamespace.exec("ethtool -L " + name + (combined ? " combined " : " rx ") + (queue + 1)));
+    }
+
     private static String bindHint(int errno, XskSocketConfig config) {
         if (errno == Errno.EOPNOTSUPP && config.bindMode() == BindMode.ZERO_COPY) {
             return "the driver of " + config.interfaceName() + " has no zero-copy AF_XDP support (veth never has): "
@@ -108,6 +143,10 @@ public final class XskSocket implements AutoCloseable {
         }
         if (errno == Errno.EINVAL) {
             return "check that ring sizes are powers of two and that the UMEM frames fit the interface MTU";
+        }
+        if (errno == Errno.ENETDOWN) {
+            return config.interfaceName() + " is down: bring it up with "
+                + CurrentNamespace.ip("link set dev " + config.interfaceName() + " up");
         }
         return null;
     }

@@ -95,17 +95,25 @@ class LifecycleTest {
                 }
                 assertEquals(0, umem.pool().inUse() - umem.framesInKernel());
             }
-            if (!bpffsMounted()) {
-                try (XdpSteering first = XdpSteering.attach(VethPair.A_IF, AttachMode.NATIVE)) {
-                    XskException twice = assertThrows(XskException.class,
-                        () -> XdpSteering.attach(VethPair.A_IF, AttachMode.NATIVE));
-                    assertTrue(twice.getMessage().contains("already attached"), twice.getMessage());
-                }
+            // A BPF link holds the interface alone, bpffs or not; the error says who holds it.
+            try (XdpSteering first = XdpSteering.attach(VethPair.A_IF, AttachMode.NATIVE)) {
+                XskException twice = assertThrows(XskException.class,
+                    () -> XdpSteering.attach(VethPair.A_IF, AttachMode.NATIVE));
+                assertTrue(twice.getMessage().contains("already attached to csxa0 in native mode by this process"),
+                    twice.getMessage());
+                XskException otherMode = assertThrows(XskException.class,
+                    () -> XdpSteering.attach(VethPair.A_IF, AttachMode.SKB));
+                assertTrue(otherMode.getMessage().contains("already attached to csxa0 in native mode"),
+                    otherMode.getMessage());
             }
+            XskException down = assertThrows(XskException.class, () -> {
+                net.a.ip("link", "set", VethPair.A_IF, "down");
+                try (Umem umem = Umem.allocate(TransmitReceiveTest.smallUmem())) {
+                    XskSocket.open(umem, new XskSocketConfig(VethPair.A_IF, 0));
+                }
+            });
+            assertTrue(down.getMessage().contains("csxa0 is down: bring it up with ip -n " + net.a.name()
+                + " link set dev csxa0 up"), down.getMessage());
         }
-    }
-
-    static boolean bpffsMounted() throws Exception {
-        return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/mounts")).contains(" /sys/fs/bpf bpf ");
     }
 }

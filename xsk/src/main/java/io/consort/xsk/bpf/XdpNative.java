@@ -11,7 +11,26 @@ final class XdpNative {
      */
     static native long open(String objectPath, String programName, boolean load);
 
+    /** Attaches through libxdp (netlink; its dispatcher when bpffs allows). 0 or -errno. */
     static native int attach(long program, int ifindex, int mode);
+
+    /**
+     * Attaches a loaded program through a new BPF link (BPF_LINK_CREATE, BPF_XDP) in libxdp {@code mode};
+     * returns the link's fd, which owns the attachment, or -errno.
+     */
+    static native int attachLink(long program, int ifindex, int mode);
+
+    /** Detaches the link's program and closes the fd. 0 or -errno (the fd is closed either way). */
+    static native int detachLink(int linkFd);
+
+    /**
+     * What is attached to {@code ifindex}: {@code out = {attach mode, generic, native and offload program ids,
+     * id of the BPF link holding the first of them or 0}}. 0 or -errno.
+     */
+    static native int query(int ifindex, int[] out);
+
+    /** The name of loaded BPF program {@code id}, or null. */
+    static native String programName(int id);
 
     static native int detach(long program, int ifindex, int mode);
 

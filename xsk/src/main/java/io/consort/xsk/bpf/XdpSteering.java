@@ -4,6 +4,7 @@ import io.consort.xsk.Errno;
 import io.consort.xsk.XskException;
 import io.consort.xsk.XskLibrary;
 import io.consort.xsk.XskSocket;
+import io.consort.xsk.netns.CurrentNamespace;
 import io.consort.xsk.netns.NamespaceHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -13,8 +14,12 @@ import java.nio.ByteOrder;
  * routed to a group go to that group's AF_XDP sockets on the receiving queue, round-robin when there are
  * several; everything else (ARP, ICMP, other ports, fragments) passes to the kernel untouched.
  *
- * <p>Attached through libxdp, so it shares the interface with other programs via the dispatcher when bpffs
- * is mounted at {@code /sys/fs/bpf}; without bpffs libxdp attaches it alone ({@link #usesDispatcher()}).
+ * <p>{@link #attach} attaches it through a BPF link that this process owns: the kernel detaches the program when
+ * the link's last fd closes, so a process that exits or is killed ({@code kill -9} included) leaves nothing on
+ * the interface, and a restart attaches again. A link has the interface's XDP hook to itself.
+ * {@link #attachShared} attaches through libxdp instead, which shares the interface with other programs via its
+ * dispatcher when bpffs is mounted at {@code /sys/fs/bpf} ({@link #usesDispatcher()}); that attachment is made
+ * over netlink and outlives the process, so a killed process leaves it behind.
  * Routes and sockets can change while it runs. Not thread-safe; changes are rare and belong to setup code.
  */
 public final class XdpSteering implements AutoCloseable {
@@ -36,6 +41,8 @@ public final class XdpSteering implements AutoCloseable {
     private final byte[] value4 = new byte[4];
     private final byte[] value8 = new byte[8];
     private boolean attached;
+    /** The fd of the BPF link that holds the attachment; -1 when attached through libxdp or not at all. */
+    private int link = -1;
     private NamespaceHandle namespace;
     private boolean closed;
 
@@ -52,31 +59,70 @@ public final class XdpSteering implements AutoCloseable {
     }
 
     /**
-     * Loads the program and attaches it to {@code interfaceName} (in the calling thread's network
-     * namespace). It steers nothing until ports are routed and sockets added.
+     * Loads the program and attaches it to {@code interfaceName} (in the calling thread's network namespace)
+     * through a BPF link owned by this process: closing this object, or the end of the process however it ends,
+     * detaches it. Fails when anything else is attached to the interface, naming it and how to remove it. It
+     * steers nothing until ports are routed and sockets added.
      */
     public static XdpSteering attach(String interfaceName, AttachMode mode) {
         XskLibrary.ensureLoaded();
-        int ifindex = Errno.check(XdpNative.interfaceIndex(interfaceName), "looking up interface " + interfaceName,
-            "there is no interface " + interfaceName + " in this network namespace (see `ip link`)");
+        int ifindex = interfaceIndex(interfaceName);
+        long program = open(true);
+        XdpNative.lastLog(); // what loading logged (ELF sections libbpf skips) explains nothing about the attach
+        int result = XdpNative.attachLink(program, ifindex, mode.libxdpMode);
+        if (result < 0) {
+            String log = XdpNative.lastLog();
+            XdpNative.close(program);
+            throw Errno.failure(-result, "attaching the XDP program to " + interfaceName + " in " + mode
+                + " mode through a BPF link", withLog(attachHint(-result, ifindex, interfaceName, mode), log));
+        }
+        return attached(program, interfaceName, ifindex, mode, result);
+    }
+
+    /**
+     * Loads the program and attaches it through libxdp: with bpffs mounted at {@code /sys/fs/bpf} (and a kernel
+     * that lets libxdp load its dispatcher) beside other XDP programs on the interface, otherwise alone. The
+     * attachment is made over netlink and <em>outlives the process</em>: {@link #close()} removes it, but a killed
+     * process leaves it attached (the next {@link #attach} names it and the command that removes it). Use
+     * {@link #attach} unless the interface must be shared.
+     */
+    public static XdpSteering attachShared(String interfaceName, AttachMode mode) {
+        XskLibrary.ensureLoaded();
+        int ifindex = interfaceIndex(interfaceName);
         long program = open(false);
         int result = XdpNative.attach(program, ifindex, mode.libxdpMode);
         if (result < 0) {
             String log = XdpNative.lastLog();
             XdpNative.close(program);
             throw Errno.failure(-result, "attaching the XDP program to " + interfaceName + " in " + mode + " mode",
-                withLog(attachHint(-result, interfaceName, mode), log));
+                withLog(attachHint(-result, ifindex, interfaceName, mode), log));
         }
+        XdpSteering steering = attached(program, interfaceName, ifindex, mode, -1);
+        steering.namespace = NamespaceHandle.ofCallingThread();
+        return steering;
+    }
+
+    private static int interfaceIndex(String interfaceName) {
+        return Errno.check(XdpNative.interfaceIndex(interfaceName), "looking up interface " + interfaceName,
+            CurrentNamespace.noSuchInterface(interfaceName));
+    }
+
+    /** Wraps an attached program; detaches and frees it if finding its maps fails. */
+    private static XdpSteering attached(long program, String interfaceName, int ifindex, AttachMode mode, int link) {
         XdpSteering steering;
         try {
             steering = new XdpSteering(program, interfaceName, ifindex, mode);
         } catch (RuntimeException e) {
-            XdpNative.detach(program, ifindex, mode.libxdpMode);
+            if (link >= 0) {
+                XdpNative.detachLink(link);
+            } else {
+                XdpNative.detach(program, ifindex, mode.libxdpMode);
+            }
             XdpNative.close(program);
             throw e;
         }
         steering.attached = true;
-        steering.namespace = NamespaceHandle.ofCallingThread();
+        steering.link = link;
         return steering;
     }
 
@@ -92,7 +138,7 @@ public final class XdpSteering implements AutoCloseable {
         }
     }
 
-    /** Opens the program from the jar's object file; libxdp loads it into the kernel on attach. */
+    /** Opens the program from the jar's object file, loading it now or (libxdp) on attach. */
     private static long open(boolean loadNow) {
         long program = XdpNative.open(XskLibrary.xdpObject().toString(), PROGRAM, loadNow);
         if (program < 0) {
@@ -103,17 +149,18 @@ public final class XdpSteering implements AutoCloseable {
         return program;
     }
 
-    private static String attachHint(int errno, String interfaceName, AttachMode mode) {
+    private static String attachHint(int errno, int ifindex, String interfaceName, AttachMode mode) {
         if (errno == Errno.EEXIST || errno == Errno.EBUSY) {
-            return "an XDP program is already attached to " + interfaceName + " and cannot be shared (mount bpffs "
-                + "at /sys/fs/bpf so libxdp can use its dispatcher, or remove it: ip link set " + interfaceName
-                + (mode == AttachMode.SKB ? " xdpgeneric" : " xdpdrv") + " off)";
+            String occupant = XdpOccupant.describe(ifindex, interfaceName);
+            return occupant != null ? occupant : "another XDP program is attached to " + interfaceName + " (see `"
+                + CurrentNamespace.ip("-d link show dev " + interfaceName) + "`, line prog/xdp)";
         }
         if (errno == Errno.EOPNOTSUPP && mode == AttachMode.NATIVE) {
             return "the driver has no native XDP: use AttachMode.SKB";
         }
         if (errno == 34) {
-            return "the MTU is too large for native XDP on this driver: lower it or use AttachMode.SKB";
+            return "the MTU of " + interfaceName + " is too large for native XDP on this driver: lower it ("
+                + CurrentNamespace.ip("link set dev " + interfaceName + " mtu 1500") + ") or use AttachMode.SKB";
         }
         return null;
     }
@@ -257,10 +304,10 @@ public final class XdpSteering implements AutoCloseable {
         return sum;
     }
 
-    /** True when libxdp attached through its multi-program dispatcher (bpffs mounted). */
+    /** True when attached by {@link #attachShared} through libxdp's multi-program dispatcher (bpffs mounted). */
     public boolean usesDispatcher() {
         checkOpen();
-        if (!attached) {
+        if (!attached || link >= 0) {
             return false;
         }
         return Errno.check(XdpNative.usesDispatcher(ifindex), "querying the XDP programs of " + interfaceName) == 1;
@@ -317,9 +364,15 @@ public final class XdpSteering implements AutoCloseable {
         }
     }
 
+    /** True when attached through a BPF link ({@link #attach}), which the kernel removes when this process ends. */
+    public boolean isLinked() {
+        return link >= 0;
+    }
+
     /**
-     * Detaches the program (when attached) and frees it and its maps. Idempotent. Any thread may close it: the
-     * detach happens in the network namespace the program was attached in.
+     * Detaches the program (when attached) and frees it and its maps. Idempotent. Any thread may close it: a
+     * link detaches wherever it is closed, and a libxdp attachment is removed in the network namespace it was
+     * made in.
      */
     @Override
     public void close() {
@@ -328,16 +381,24 @@ public final class XdpSteering implements AutoCloseable {
         }
         closed = true;
         int[] result = {0};
-        if (attached) {
-            namespace.run(() -> result[0] = XdpNative.detach(program, ifindex, mode.libxdpMode));
+        String[] removal = {null};
+        if (attached && link >= 0) {
+            result[0] = XdpNative.detachLink(link);
+            link = -1;
+        } else if (attached) {
+            namespace.run(() -> {
+                result[0] = XdpNative.detach(program, ifindex, mode.libxdpMode);
+                removal[0] = CurrentNamespace.ip("link set dev " + interfaceName
+                    + (mode == AttachMode.SKB ? " xdpgeneric" : " xdpdrv") + " off");
+            });
             namespace.close();
-            attached = false;
         }
+        attached = false;
         XdpNative.close(program);
-        if (result[0] < 0 && -result[0] != Errno.ENOENT) {
+        if (result[0] < 0 && -result[0] != Errno.ENOENT && -result[0] != Errno.ENODEV) {
             throw new XskException("detaching the XDP program from " + interfaceName + " failed with errno "
-                + -result[0] + "; remove it with: ip link set " + interfaceName + (mode == AttachMode.SKB ? " xdpgeneric"
-                : " xdpdrv") + " off", -result[0]);
+                + -result[0] + (removal[0] == null ? " (its link is closed, so the kernel detaches it once no"
+                + " process holds the link)" : "; remove it with: " + removal[0]), -result[0]);
         }
     }
 }

@@ -6,13 +6,23 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs {@code ip} and friends, failing with their output when they fail. */
-final class Command {
+public final class Command {
     private Command() {
     }
 
-    static String run(List<String> command) {
+    public static String run(List<String> command) {
+        return run(command, null);
+    }
+
+    /** As {@link #run(List)}, with {@code input} (when not null) written to the command's stdin. */
+    public static String run(List<String> command, String input) {
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            try (var stdin = process.getOutputStream()) {
+                if (input != null) {
+                    stdin.write(input.getBytes(StandardCharsets.UTF_8));
+                }
+            }
             byte[] output = process.getInputStream().readAllBytes();
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
@@ -33,7 +43,7 @@ final class Command {
     }
 
     /** As {@link #run}, but a failure is ignored (for cleanup of things that may be gone already). */
-    static void runQuietly(List<String> command) {
+    public static void runQuietly(List<String> command) {
         try {
             run(command);
         } catch (RuntimeException ignored) {

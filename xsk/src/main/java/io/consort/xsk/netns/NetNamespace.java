@@ -52,6 +52,13 @@ public final class NetNamespace {
         return Command.run(full);
     }
 
+    /** Runs a command inside the namespace with {@code input} on its stdin (for example {@code nft -f -}). */
+    public String execWithInput(String input, String... command) {
+        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", name));
+        full.addAll(Arrays.asList(command));
+        return Command.run(full, input);
+    }
+
     /** Moves the calling thread into this namespace until the scope closes. Scopes nest. */
     public Scope enter() {
         if (deleted) {

@@ -1,5 +1,6 @@
 package io.consort.xsk.packet;
 
+import io.consort.xsk.netns.CurrentNamespace;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 
@@ -26,8 +27,8 @@ public final class MacAddress {
             NetworkInterface nic = NetworkInterface.getByName(name);
             byte[] mac = nic == null ? null : nic.getHardwareAddress();
             if (mac == null || mac.length != 6) {
-                throw new IllegalArgumentException("interface " + name
-                    + " has no Ethernet address in this network namespace (see `ip link`)");
+                throw new IllegalArgumentException("interface " + name + " has no Ethernet address in "
+                    + CurrentNamespace.describe() + " (see `" + CurrentNamespace.ip("link show dev " + name) + "`)");
             }
             long value = 0;
             for (byte b : mac) {

@@ -15,7 +15,9 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * With bpffs mounted, libxdp attaches through its dispatcher, so two programs share one interface. libxdp
+ * With bpffs mounted, {@link XdpSteering#attachShared} attaches through libxdp's dispatcher, so two programs share
+ * one interface ({@link XdpSteering#attach} takes the interface alone through a BPF link, which dies with its
+ * process; the dispatcher is attached over netlink and does not). libxdp
  * looks for bpffs once per process, so the attach runs in a child JVM started after this test mounted
  * bpffs at /sys/fs/bpf (and unmounts it again when it was not mounted before).
  */
@@ -24,8 +26,8 @@ class DispatcherTest {
     public static void main(String[] args) throws Exception {
         NetNamespace ns = NetNamespace.existing(args[0]);
         try (NetNamespace.Scope in = ns.enter();
-             XdpSteering first = XdpSteering.attach(args[1], AttachMode.SKB);
-             XdpSteering second = XdpSteering.attach(args[1], AttachMode.SKB)) {
+             XdpSteering first = XdpSteering.attachShared(args[1], AttachMode.SKB);
+             XdpSteering second = XdpSteering.attachShared(args[1], AttachMode.SKB)) {
             System.out.println("dispatcher " + first.usesDispatcher() + " " + second.usesDispatcher());
         }
     }
