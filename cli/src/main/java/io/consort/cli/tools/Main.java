@@ -13,15 +13,15 @@ public final class Main {
     }
 
     /** One tool: its help text, its options and flags, and what it runs. */
-    record Tool(String help, Set<String> options, Set<String> flags, Runner runner) {
+    public record Tool(String help, Set<String> options, Set<String> flags, Runner runner) {
     }
 
     @FunctionalInterface
-    interface Runner {
+    public interface Runner {
         int run(Args args) throws Exception;
     }
 
-    static Map<String, Tool> tools() {
+    public static Map<String, Tool> tools() {
         Map<String, Tool> tools = new TreeMap<>();
         tools.put("udp-echo", new Tool(UdpEchoServer.HELP, UdpEchoServer.OPTIONS, UdpEchoServer.FLAGS,
             UdpEchoServer::run));

@@ -1,0 +1,32 @@
+package io.consort.cli.member;
+
+import io.consort.layers.runtime.TransportFactory;
+import io.consort.transport.UdpTransport;
+import io.consort.transport.UdpTransportConfig;
+import io.consort.transport.XskTransport;
+import io.consort.transport.XskTransportConfig;
+import io.consort.xsk.bpf.AttachMode;
+
+/** The transports {@code consort member} runs on: kernel UDP anywhere, AF_XDP on a named interface. */
+public final class Transports {
+    private Transports() {
+    }
+
+    public static TransportFactory udp(AddressBook book) {
+        return UdpTransport.factory(new UdpTransportConfig().members(book.self(), book.addresses()));
+    }
+
+    public static TransportFactory xdp(AddressBook book, String interfaceName, int queue, String mode) {
+        if (interfaceName == null) {
+            throw new IllegalArgumentException("--transport xdp needs --interface: the interface that carries "
+                + book.label(book.self()) + " (see ip -br addr)");
+        }
+        AttachMode attach = switch (mode) {
+            case "skb" -> AttachMode.SKB;
+            case "native" -> AttachMode.NATIVE;
+            default -> throw new IllegalArgumentException("--xdp-mode is skb or native, was '" + mode + "'");
+        };
+        return XskTransport.factory(new XskTransportConfig(interfaceName).queue(queue).attachMode(attach)
+            .ringSize(1024).members(book.self(), book.addresses()));
+    }
+}
