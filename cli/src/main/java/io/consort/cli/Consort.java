@@ -17,7 +17,22 @@ import picocli.CommandLine.Command;
     subcommands = {MemberCommand.class, StatCommand.class, LabCommand.class, CheckCommand.class, DemoCommand.class,
         CommandLine.HelpCommand.class})
 public final class Consort {
+    /** Held so that its level stays set: java.util.logging keeps loggers weakly. */
+    private static final java.util.logging.Logger LIBRARY_LOG = java.util.logging.Logger.getLogger("io.consort");
+
     public static void main(String[] args) {
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT.%1$tL %4$s %5$s%6$s%n");
+        }
+        // The command prints views itself; the library's log adds suspicions, exclusions and errors (WARNING and
+        // up), or everything with CONSORT_LOG=INFO.
+        String level = System.getenv("CONSORT_LOG");
+        try {
+            LIBRARY_LOG.setLevel(java.util.logging.Level.parse(level == null ? "WARNING" : level.toUpperCase()));
+        } catch (IllegalArgumentException e) {
+            System.err.println("consort: CONSORT_LOG is a level such as INFO or WARNING, was '" + level + "'");
+            System.exit(2);
+        }
         System.exit(run(args));
     }
 

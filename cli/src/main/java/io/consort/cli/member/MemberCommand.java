@@ -2,7 +2,6 @@ package io.consort.cli.member;
 
 import io.consort.cli.lab.LabFile;
 import io.consort.cli.status.StatusFile;
-import io.consort.iovec.FramePoolConfig;
 import io.consort.layers.api.Member;
 import io.consort.layers.api.SendResult;
 import io.consort.layers.runtime.Endpoint;
@@ -158,9 +157,8 @@ public final class MemberCommand implements Callable<Integer> {
         Endpoint self = new Endpoint(book.self(), endpointIncarnation);
         StatusFile status = StatusFile.create(dir, memberName);
         Journal journal = journalPath != null ? Journal.create(self, journalPath) : null;
-        MemberConfig memberConfig = new MemberConfig().maxGroupSize(maxGroupSize).maxMessageLength(MAX_MESSAGE)
-            .frames(new FramePoolConfig().frameCount(2048 * maxGroupSize)).eventCount(2048 * maxGroupSize)
-            .status(status.buffers()).errorHandler(e -> { });
+        MemberConfig memberConfig = MemberConfig.sizedFor(maxGroupSize, MAX_MESSAGE).status(status.buffers())
+            .errorHandler(e -> { });
         InMemoryNetwork network = simulated;
         TransportFactory transportFactory = switch (transport) {
             case "udp" -> Transports.udp(book);

@@ -24,7 +24,7 @@ final class SimulatedPeers {
         for (int address = 1; address < network.size(); address++) {
             int at = address;
             peers.add(Member.join(group, new Endpoint(address, 1), seeds,
-                new MemberConfig().maxGroupSize(Math.max(2, network.size())).maxMessageLength(MemberCommand.MAX_MESSAGE), stack::layers,
+                MemberConfig.sizedFor(Math.max(2, network.size()), MemberCommand.MAX_MESSAGE), stack::layers,
                 (frames, counters) -> network.transport(at, frames, counters), new Quiet(), SystemNanoClock.INSTANCE));
         }
         return peers;

@@ -20,6 +20,40 @@ public final class MemberConfig {
     private long timerResolutionNanos = TimeUnit.MICROSECONDS.toNanos(100);
     private StatusBuffers status;
 
+    /** The window of the stack descriptions' reliable layers when none is given (LayerCatalog's default). */
+    public static final int DEFAULT_WINDOW = 256;
+    /** A UDP payload in a 1500-byte MTU, for kernel UDP and AF_XDP alike. */
+    public static final int DEFAULT_PACKET_LENGTH = 1472;
+    /** Bytes of headers a stack may push: bottom 24, mnak 6, pt2pt 5, frag 5, a checker 5, and some to spare. */
+    private static final int STACK_HEADERS = 48;
+
+    /**
+     * A configuration whose pools are just large enough for the named stacks (default windows) in a group of up to
+     * {@code maxGroupSize} members with messages of up to {@code maxMessageLength} bytes, over a 1500-byte MTU.
+     */
+    public static MemberConfig sizedFor(int maxGroupSize, int maxMessageLength) {
+        return sizedFor(maxGroupSize, maxMessageLength, DEFAULT_WINDOW, DEFAULT_PACKET_LENGTH);
+    }
+
+    /**
+     * A configuration whose pools hold what the reliable layers may buffer with windows of {@code window}: the
+     * receive account covers what mnak, pt2pt and frag may hold for every other member, the send account a few of
+     * the largest messages, the events all of that.
+     */
+    public static MemberConfig sizedFor(int maxGroupSize, int maxMessageLength, int window, int maxPacketLength) {
+        FramePoolConfig frames = new FramePoolConfig();
+        int perFrame = Math.min(frames.frameSize() - frames.headroom(), maxPacketLength - STACK_HEADERS);
+        int perMessage = Math.max(1, (maxMessageLength + perFrame - 1) / perFrame);
+        int pollLimit = 64;
+        int receive = pollLimit + (maxGroupSize - 1) * (3 * window + 2 * perMessage) + 64;
+        int send = Math.max(1024, 2 * perMessage + 2 * window);
+        int control = 256;
+        frames.frameCount(receive + send + control).receiveLimit(receive).sendLimit(send).controlLimit(control);
+        int events = send + 2 * (maxGroupSize - 1) * window + 2 * maxGroupSize + MemberAgent.EVENT_RESERVE + 256;
+        return new MemberConfig().frames(frames).eventCount(events).maxGroupSize(maxGroupSize)
+            .maxMessageLength(maxMessageLength).pollLimit(pollLimit);
+    }
+
     public MemberConfig frames(FramePoolConfig frames) {
         this.frames = frames;
         return this;
