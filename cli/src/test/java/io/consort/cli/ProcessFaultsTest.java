@@ -30,8 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Real faults on real processes: three {@code consort member} processes in namespaces on a bridge, over kernel
- * UDP and over AF_XDP, multicasting self-checking numbered messages all along. Loss and duplication
- * (nftables) on every bridge port; {@code kill -9} of a member and its restart under the same
+ * UDP and over AF_XDP, multicasting self-checking numbered messages all along. Loss, duplication, delay
+ * and reordering on every bridge port (nftables and an HTB qdisc: this kernel has no netem); {@code kill -9} of a member and its restart under the same
  * name (a new incarnation); {@code SIGSTOP} past the suspicion timeout and {@code SIGCONT} (the member learns it
  * was excluded, exits, and comes back as a new incarnation); garbage and forged datagrams from a namespace that is
  * not a member. Every process journals what it installed and delivered, and the journals must pass the same
@@ -44,7 +44,7 @@ class ProcessFaultsTest {
     private static final int RATE = 200;
     private static final long BOUND_SECONDS = 60;
     private static final int GROUP = 49374;
-    /** 3 % of packets lost and 2 % duplicated on every port toward a member. */
+    /** 3 % of packets lost and 2 % duplicated on every port toward a member (delay and reordering come with). */
     private static final String LOSS_AND_DUPLICATION =
         "    numgen random mod 1000 < 30 drop\n    numgen random mod 1000 < 20 dup to \"PORT\"";
 
@@ -208,13 +208,24 @@ class ProcessFaultsTest {
         }
 
         /**
-         * Drops and duplicates packets on their way from the bridge to every member, at random, with nftables
-         * (this kernel is built without sch_netem, so there is no delay or reordering on the wire here; the
-         * simulator's properties cover reordering). Null removes the faults.
+         * Faults on the way from the bridge to every member. This kernel is built without {@code sch_netem}, so
+         * they are made from what it has: nftables drops and duplicates packets at random on each port's egress,
+         * and an HTB qdisc sends about one packet in 16 (chosen by the low bits of its UDP checksum, which differ
+         * from packet to packet) through a class limited to 200 kbit/s, which delays it by up to about 100 ms
+         * behind the others: delay and reordering. Null removes all of it.
          */
         private void impairPorts(String faults) {
             if (faults == null) {
                 group.host.exec("nft", "delete", "table", "netdev", "consort_faults");
+                for (int i = 0; i < MEMBERS; i++) {
+                    String port = BridgedMembers.portOf(i);
+                    String slow = group.host.exec("tc", "-s", "class", "show", "dev", port, "classid", "1:20");
+                    java.util.regex.Matcher sent = java.util.regex.Pattern.compile("Sent \\d+ bytes (\\d+) pkt")
+                        .matcher(slow);
+                    assertTrue(sent.find() && Long.parseLong(sent.group(1)) > 0,
+                        () -> "packets to member " + port + " went through the slow class: " + slow);
+                    group.host.exec("tc", "qdisc", "del", "dev", port, "root");
+                }
                 return;
             }
             StringBuilder rules = new StringBuilder("table netdev consort_faults {\n");
@@ -222,6 +233,17 @@ class ProcessFaultsTest {
                 String port = BridgedMembers.portOf(i);
                 rules.append("  chain ").append(port).append(" {\n    type filter hook egress device \"").append(port)
                     .append("\" priority 0;\n").append(faults.replace("PORT", port)).append("\n  }\n");
+                group.host.exec("tc", "qdisc", "add", "dev", port, "root", "handle", "1:", "htb", "default", "10",
+                    "r2q", "100000");
+                group.host.exec("tc", "class", "add", "dev", port, "parent", "1:", "classid", "1:10", "htb", "rate",
+                    "10gbit");
+                group.host.exec("tc", "class", "add", "dev", port, "parent", "1:", "classid", "1:20", "htb", "rate",
+                    "200kbit", "ceil", "200kbit", "burst", "1600b", "cburst", "1600b");
+                // At most 8 packets wait in the slow class (about 100 ms); more are dropped, as netem's limit would.
+                group.host.exec("tc", "qdisc", "add", "dev", port, "parent", "1:20", "handle", "20:", "pfifo",
+                    "limit", "8");
+                group.host.exec("tc", "filter", "add", "dev", port, "parent", "1:", "protocol", "ip", "prio", "1",
+                    "u32", "match", "u16", "0x0000", "0x000f", "at", "26", "flowid", "1:20");
             }
             group.host.execWithInput(rules.append("}\n").toString(), "nft", "-f", "-");
         }
