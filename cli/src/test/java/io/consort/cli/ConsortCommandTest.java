@@ -40,6 +40,8 @@ class ConsortCommandTest {
         "member --members 127.0.0.1:7000 --address 0 --stack nosuchlayer",
         "member --address 0",
         "member --config /nonexistent/file",
+        "member --members 127.0.0.1:7000 --address 0 --suspect-after 5",
+        "member --members 127.0.0.1:7000 --address 0 --stack reliable-fifo --suspect-after 500",
         "stat --stat-dir /nonexistent/dir --once",
         "stat --interval-ms 0",
         "demo --members 99",
@@ -107,6 +109,31 @@ class ConsortCommandTest {
             members.get(2).journal().toString());
         assertEquals(0, check.status, check::toString);
         assertTrue(check.out.startsWith("PASSED"), check::toString);
+    }
+
+    /** {@code --transport sim}: a member with two simulated peers in its process forms a view of three and chats. */
+    @Test
+    void aMemberWithSimulatedPeers() throws Exception {
+        Process member = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+            Consort.class.getName(), "member", "--transport", "sim", "--sim-peers", "2", "--stat-dir", dir.toString())
+            .redirectErrorStream(true).start();
+        StringBuilder seen = new StringBuilder();
+        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(member.getInputStream(),
+            StandardCharsets.UTF_8)); var out = member.getOutputStream()) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                seen.append(line).append('\n');
+                if (line.contains(" view ") && line.contains("sim2#1")) {
+                    out.write("hello peers\n".getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                } else if (line.contains("hello peers")) {
+                    out.write("/quit\n".getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                }
+            }
+        }
+        assertEquals(0, member.waitFor(), seen::toString);
+        assertTrue(seen.toString().contains("sim0#1: hello peers"), seen::toString);
     }
 
     /** A journal with a delivery missing (as a member that lost a message would write) fails the check. */

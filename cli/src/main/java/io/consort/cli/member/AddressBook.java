@@ -93,9 +93,12 @@ public record AddressBook(InetSocketAddress[] addresses, int self, int[] seeds) 
         }
     }
 
-    /** How this address appears in output: {@code ip:port}. */
+    /** How this address appears in output: {@code ip:port}, or the name of a simulated member. */
     public String label(int index) {
         InetSocketAddress address = addresses[index];
+        if (address.isUnresolved()) {
+            return address.getHostString();
+        }
         return address.getAddress().getHostAddress() + ":" + address.getPort();
     }
 }
