@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 @Command(name = "consort", mixinStandardHelpOptions = true, version = "consort 0.1.0",
     description = "Reliable group communication in the style of Ensemble, over AF_XDP, kernel UDP or a simulator.",
     subcommands = {MemberCommand.class, StatCommand.class, LabCommand.class, CheckCommand.class, DemoCommand.class,
-        CommandLine.HelpCommand.class})
+        io.consort.cli.perf.PerfCommand.class, CommandLine.HelpCommand.class})
 public final class Consort {
     /** Held so that its level stays set: java.util.logging keeps loggers weakly. */
     private static final java.util.logging.Logger LIBRARY_LOG = java.util.logging.Logger.getLogger("io.consort");

@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -92,8 +91,8 @@ public final class MemberCommand implements Callable<Integer> {
     String stack;
 
     @Option(names = "--suspect-after", paramLabel = "MS",
-        description = "Suspect a member silent this long, in 10 heartbeat sweeps (default: 1000 unless --stack "
-            + "sets suspect's parameters; the library's 220 ms suits the simulator, not JVMs that pause).")
+        description = "Suspect a member silent this long, in 10 heartbeat sweeps (default: "
+            + ProcessStacks.DEFAULT_SUSPECT_AFTER_MS + " unless --stack sets suspect's parameters).")
     Integer suspectAfterMs;
 
     @Option(names = "--max-group-size", defaultValue = "8", description = "Largest view (default: ${DEFAULT-VALUE}).")
@@ -217,28 +216,8 @@ public final class MemberCommand implements Callable<Integer> {
         return console.excluded ? 3 : 0;
     }
 
-    /** The stack, with a suspicion timeout for processes unless the description sets one. */
     private StackDescription stackDescription() {
-        StackDescription parsed = StackDescription.parse(stack);
-        if (!parsed.layerNames().contains("suspect") || suspectAfterMs == null && stack.contains("suspect(")) {
-            if (suspectAfterMs != null) {
-                throw new IllegalArgumentException("--suspect-after needs a stack with the suspect layer, not '"
-                    + stack + "'");
-            }
-            return parsed;
-        }
-        int after = suspectAfterMs != null ? suspectAfterMs : 1000;
-        if (after < 10 || after > 600_000) {
-            throw new IllegalArgumentException("--suspect-after must be 10 to 600000 ms, was " + after);
-        }
-        Properties properties = new Properties();
-        properties.setProperty(StackDescription.STACK_PROPERTY, stack);
-        properties.setProperty("consort.suspect.sweep", (after * 100L) + "us");
-        properties.setProperty("consort.suspect.misses", "10");
-        if (parsed.layerNames().contains("slander")) {
-            properties.setProperty("consort.slander.sweep", (after * 100L) + "us");
-        }
-        return StackDescription.fromProperties(properties);
+        return ProcessStacks.describe(stack, suspectAfterMs);
     }
 
     private AddressBook addressBook() throws IOException {
