@@ -21,14 +21,19 @@ import java.util.function.Function;
 
 /**
  * The protocol layers a stack description can name, each with its parameters and their defaults. Defaults suit a
- * LAN or the simulator: 1 ms timers, windows of 256 messages; heartbeats every 20 ms with suspicion after 10
- * silent sweeps (about 220 ms), flush steps that time out after 500 ms, partitions looked for every 200 ms.
+ * LAN or the simulator: 1 ms timers, windows of 256 messages; silence checked every 20 ms sweep with suspicion
+ * after 10 silent sweeps (about 220 ms), flush steps that time out after 500 ms, partitions looked for every
+ * 200 ms. Idle, a member backs off: stability gossip only when counts change (then repeated 2 ms, 4 ms, ... up to
+ * 1 s apart), a heartbeat only after 4 sweeps (80 ms) in which it sent nothing, no reliability timers at all.
  */
 public final class LayerCatalog {
     public static final int DEFAULT_WINDOW = 256;
     public static final long DEFAULT_TICK_NANOS = 1_000_000;
     public static final long DEFAULT_SWEEP_NANOS = 20_000_000;
     public static final int DEFAULT_MISSES = 10;
+    /** Sweeps without sending before a heartbeat (80 ms); one overdue is asked for every sweep until the timeout. */
+    public static final int DEFAULT_BEAT = 4;
+    public static final long DEFAULT_GOSSIP_REFRESH_NANOS = 1_000_000_000;
     public static final long DEFAULT_FLUSH_TIMEOUT_NANOS = 500_000_000;
     public static final long DEFAULT_MERGE_PERIOD_NANOS = 200_000_000;
 
@@ -38,15 +43,19 @@ public final class LayerCatalog {
         add("frag", Set.of(), params -> new Frag());
         add("flow", Set.of("casts", "sends"), params -> new Flow(
             params.integer("casts", DEFAULT_WINDOW), params.integer("sends", DEFAULT_WINDOW)));
-        add("stable", Set.of("gossip", "every"), params -> new Stable(
-            params.nanos("gossip", DEFAULT_TICK_NANOS), params.integer("every", DEFAULT_WINDOW / 4)));
+        add("stable", Set.of("gossip", "every", "refresh"), params -> {
+            long gossip = params.nanos("gossip", DEFAULT_TICK_NANOS);
+            return new Stable(gossip, params.integer("every", DEFAULT_WINDOW / 4),
+                params.nanos("refresh", Math.max(gossip, DEFAULT_GOSSIP_REFRESH_NANOS)));
+        });
         add("pt2pt", Set.of("window", "tick", "retransmit"), params -> new Pt2pt(
             params.integer("window", DEFAULT_WINDOW), params.nanos("tick", DEFAULT_TICK_NANOS),
             params.integer("retransmit", 2)));
         add("mnak", Set.of("window", "nak"), params -> new Mnak(
             params.integer("window", DEFAULT_WINDOW), params.nanos("nak", DEFAULT_TICK_NANOS)));
-        add("suspect", Set.of("sweep", "misses"), params -> new Suspect(
-            params.nanos("sweep", DEFAULT_SWEEP_NANOS), params.integer("misses", DEFAULT_MISSES)));
+        add("suspect", Set.of("sweep", "misses", "beat"), params -> new Suspect(
+            params.nanos("sweep", DEFAULT_SWEEP_NANOS), params.integer("misses", DEFAULT_MISSES),
+            params.integer("beat", Math.min(DEFAULT_BEAT, params.integer("misses", DEFAULT_MISSES)))));
         add("slander", Set.of("sweep"), params -> new Slander(params.nanos("sweep", DEFAULT_SWEEP_NANOS)));
         add("gmp", Set.of("tick", "timeout", "merge", "quorum"), params -> new Gmp(
             params.nanos("tick", DEFAULT_SWEEP_NANOS), params.nanos("timeout", DEFAULT_FLUSH_TIMEOUT_NANOS),

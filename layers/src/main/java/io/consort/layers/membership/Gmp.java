@@ -74,6 +74,7 @@ public final class Gmp extends Layer {
     private boolean[] suspected;
     private boolean[] leaving;
     private long now;
+    private boolean ticked;
 
     private long attempt = -1;
     private int flushCoordinator = -1;
@@ -282,6 +283,14 @@ public final class Gmp extends Layer {
 
     @Override
     public void tick(long now) {
+        if (!ticked) {
+            // Time reaches gmp only with its ticks: deadlines set before the first were counted from 0.
+            ticked = true;
+            if (round != null && round.deadline != Long.MAX_VALUE) {
+                round.deadline += now;
+            }
+            merge.startClock(now);
+        }
         this.now = now;
         if (host == null) {
             return;
@@ -316,7 +325,7 @@ public final class Gmp extends Layer {
         boolean grew = false;
         for (int rank = 0; rank < size; rank++) {
             if (event.vector[rank] != 0 && rank != me && !suspected[rank]) {
-                suspected[rank] = true;
+                markSuspected(rank);
                 grew = true;
             }
         }
@@ -329,8 +338,16 @@ public final class Gmp extends Layer {
     /** Marks {@code rank} failed, as a suspicion would. */
     void suspect(int rank) {
         if (rank != me && !suspected[rank]) {
-            suspected[rank] = true;
+            markSuspected(rank);
             suspicionsGrew();
+        }
+    }
+
+    /** Suspects {@code rank} (not yet suspected) and tells the host, which logs it. */
+    private void markSuspected(int rank) {
+        suspected[rank] = true;
+        if (host != null) {
+            host.suspected(view.member(rank));
         }
     }
 
@@ -353,8 +370,8 @@ public final class Gmp extends Layer {
 
     private void excludeSilent() {
         for (int rank = 0; rank < size; rank++) {
-            if (round.waitingFor(rank) && rank != me) {
-                suspected[rank] = true;
+            if (round.waitingFor(rank) && rank != me && !suspected[rank]) {
+                markSuspected(rank);
             }
         }
         flushesRestarted.incrementRelease();
@@ -603,7 +620,9 @@ public final class Gmp extends Layer {
                     return;
                 }
                 for (int rank = 0; rank < size; rank++) {
-                    suspected[rank] |= rank != me && buffer.getByte(at + 6 + rank) != 0;
+                    if (rank != me && !suspected[rank] && buffer.getByte(at + 6 + rank) != 0) {
+                        markSuspected(rank);
+                    }
                 }
                 ctx.release(event);
                 onFlushRequest(from, requested);

@@ -17,10 +17,13 @@ import org.agrona.concurrent.status.AtomicCounter;
 /**
  * Healing partitions, and joining, which is the merge of a one-member partition (Ensemble's heal and inter).
  *
- * <p>A coordinator that is not flushing probes, every merge period, the seed addresses and every address it has
- * heard from outside its view. A coordinator that hears a probe from another partition's coordinator either
- * leads the merge (if its endpoint orders first) or probes back so that the other leads: exactly one side
- * leads, so two partitions never ask each other at once. The leader sends a merge request (again every tick
+ * <p>A coordinator that is not flushing probes, every merge period, the addresses outside its view where a member
+ * of one of its earlier views ran (a partition to heal) and every address it has heard from outside its view.
+ * Seed addresses where nothing has run yet it probes less and less often while nothing answers (rounds 1, 3, 7,
+ * 15, ..., then every {@link #MAX_PROBE_BACKOFF} rounds): a process that starts there probes at once anyway, so
+ * this only bounds what a seed that never comes up costs. A coordinator that hears a probe from another
+ * partition's coordinator either leads the merge (if its endpoint orders first) or probes back so that the other
+ * leads: exactly one side leads, so two partitions never ask each other at once. The leader sends a merge request (again every tick
  * until answered) and flushes its own view; the other coordinator flushes its view and grants (again for every
  * repeated request), naming its survivors and the flush that ended its view; the leader then installs one view
  * of both. Either side that waits longer than the flush timeout (for a
@@ -47,6 +50,8 @@ import org.agrona.concurrent.status.AtomicCounter;
 final class MergeRole {
     /** Outside addresses remembered for probing, at most. */
     static final int MAX_OUTSIDERS = 4096;
+    /** Seeds where nothing has run are probed at least every this many merge periods. */
+    static final int MAX_PROBE_BACKOFF = 16;
 
     private final Gmp gmp;
     private final LayerContext ctx;
@@ -63,6 +68,8 @@ final class MergeRole {
     private boolean waitingForLeader;
 
     private long nextProbe;
+    private int roundsSinceUnknownProbed;
+    private int unknownProbeEvery = 1;
 
     private final AtomicCounter probesSent;
     private final AtomicCounter probesReceived;
@@ -105,6 +112,12 @@ final class MergeRole {
         }
     }
 
+    /** Moves deadlines set before gmp's first tick, counted from time 0, to count from {@code now}. */
+    void startClock(long now) {
+        partnerDeadline += partner != null ? now : 0;
+        leaderDeadline += waitingForLeader ? now : 0;
+    }
+
     /** The flush this member coordinated is complete: grant, install the merged view, or install alone. */
     void flushDone() {
         if (leader != null) {
@@ -145,8 +158,14 @@ final class MergeRole {
     private void probe() {
         View view = gmp.view();
         IntHashSet outsiders = gmp.outsiders();
+        boolean unknownDue = ++roundsSinceUnknownProbed >= unknownProbeEvery;
+        if (unknownDue) {
+            roundsSinceUnknownProbed = 0;
+            unknownProbeEvery = Math.min(2 * unknownProbeEvery, MAX_PROBE_BACKOFF);
+        }
         for (int address : gmp.host().seeds()) {
-            if (view.rankAtAddress(address) < 0 && !outsiders.contains(address)) {
+            if (view.rankAtAddress(address) < 0 && !outsiders.contains(address)
+                && (unknownDue || gmp.host().wasInView(address))) {
                 send(address, WireIds.GMP_PROBE);
             }
         }

@@ -16,7 +16,8 @@ import org.agrona.concurrent.status.AtomicCounter;
  * its own included, until the stable layer reports that every member has delivered them: so the origin can
  * resend them, and so can anyone else when the origin has failed. Receivers deliver each origin's casts in
  * order, keep early ones within a window, and on a timer ask for the runs they miss; they learn of casts they
- * never saw (lost tails) from the stability gossip. A member's own casts are delivered to itself here.
+ * never saw (lost tails) from the stability gossip. A member's own casts are delivered to itself here. The timer
+ * runs only while something is missing or a cut is under way.
  *
  * <p>When a view ends and every survivor has drained ({@link Event#DRAIN}), gmp sends {@link Event#BLOCK}
  * down: mnak stops delivering and answers with what it has
@@ -268,6 +269,14 @@ public final class Mnak extends Layer {
         }
         highestKnown[origin] = Math.max(highestKnown[origin], seqno + 1);
         deliver(origin);
+        if (missing(origin)) {
+            ctx.tickSoon();
+        }
+    }
+
+    /** True while casts of {@code origin} that this member knows of (and may deliver) have not arrived. */
+    private boolean missing(int origin) {
+        return received[origin].expected() < Math.min(highestKnown[origin], limit[origin]);
     }
 
     /** Delivers origin's casts in order, up to the limit a flush set, while there is room to keep them. */
@@ -324,6 +333,9 @@ public final class Mnak extends Layer {
             if (origin != ctx.rank()) {
                 highestKnown[origin] = Math.max(highestKnown[origin], event.vector2[origin]);
                 deliver(origin);
+                if (missing(origin)) {
+                    ctx.tickSoon();
+                }
             }
         }
     }
@@ -351,6 +363,7 @@ public final class Mnak extends Layer {
         }
         ctx.release(event);
         cutPending = true;
+        ctx.tickSoon();
         for (int origin = 0; origin < ctx.groupSize(); origin++) {
             if (origin != ctx.rank()) {
                 deliver(origin);
@@ -399,6 +412,20 @@ public final class Mnak extends Layer {
             }
         }
         checkCutDone();
+    }
+
+    /** Soon while casts are missing or a cut's report is owed; else not until {@code tickSoon}. */
+    @Override
+    public long nextTick(long now) {
+        if (cutPending) {
+            return now + nakIntervalNanos;
+        }
+        for (int origin = 0; origin < ctx.groupSize(); origin++) {
+            if (origin != ctx.rank() && missing(origin)) {
+                return now + nakIntervalNanos;
+            }
+        }
+        return Long.MAX_VALUE;
     }
 
     private void sendNak(int origin, long wanted) {

@@ -13,7 +13,8 @@ import org.agrona.concurrent.status.AtomicCounter;
  * Reliable FIFO point-to-point messages (Ensemble's pt2pt): per peer, sequence numbers, cumulative
  * acknowledgements, and retransmission of what stays unacknowledged for a few ticks, backing off exponentially
  * while the peer stays silent (a partition or a crash should not turn into a flood). Receivers keep early
- * messages within a window and deliver in order. Acknowledgements go up as ACKED events for the flow layer.
+ * messages within a window and deliver in order. Acknowledgements go up as ACKED events for the flow layer. The
+ * timer runs only while an acknowledgement is owed or a message waits for one.
  *
  * <pre>
  * DATA:  kind(1)=PT2PT_DATA or PT2PT_DATA_URGENT (acknowledged at once)  seqno(4)
@@ -170,6 +171,7 @@ public final class Pt2pt extends Layer {
             return;
         }
         pushData(event, sent[peer].retain(event), event.urgent);
+        ctx.tickSoon();
         ctx.down(event);
     }
 
@@ -181,6 +183,7 @@ public final class Pt2pt extends Layer {
         Event acked = ctx.acquire();
         if (acked == null) {
             noEvent.incrementRelease();
+            ctx.tickSoon();
             return;
         }
         acked.type = Event.ACKED;
@@ -188,6 +191,20 @@ public final class Pt2pt extends Layer {
         acked.seqno = selfAckDue;
         selfAckDue = -1;
         ctx.up(acked);
+    }
+
+    /** Soon while an acknowledgement is owed or a message is unacknowledged; else not until {@code tickSoon}. */
+    @Override
+    public long nextTick(long now) {
+        if (selfAckDue >= 0) {
+            return now + tickNanos;
+        }
+        for (int peer = 0; peer < ctx.groupSize(); peer++) {
+            if (peer != ctx.rank() && !excluded[peer] && (ackDue[peer] || !sent[peer].isEmpty())) {
+                return now + tickNanos;
+            }
+        }
+        return Long.MAX_VALUE;
     }
 
     private void onFlush(Event event) {
@@ -259,6 +276,7 @@ public final class Pt2pt extends Layer {
         ReceiveWindow from = received[peer];
         long seqno = Seqnos.widen(wire, from.expected());
         ackDue[peer] = true;
+        ctx.tickSoon();
         event.seqno = seqno;
         event.headers &= ~ctx.headerBit();
         int verdict = from.offer(event, seqno);

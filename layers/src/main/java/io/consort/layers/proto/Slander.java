@@ -12,7 +12,8 @@ import org.agrona.concurrent.status.AtomicCounter;
  * Shares suspicions (Ensemble's slander). Every {@link Event#SUSPECT} coming up from the suspect layer is passed
  * on and, while anyone is suspected, the suspected ranks are multicast every sweep; a member that hears them
  * suspects the same members at once. So a failure one member notices is acted on by all within a sweep, and the
- * group excludes a failed member in one view change rather than one per detector.
+ * group excludes a failed member in one view change rather than one per detector. While nobody is suspected it
+ * has no timer.
  *
  * <pre>
  * SLANDER: kind(1)=SUSPECT_SLANDER  count(1)  { suspected rank(1) } * count
@@ -72,13 +73,18 @@ public final class Slander extends Layer {
     @Override
     public void up(Event event) {
         if (event.type == Event.SUSPECT) {
+            boolean grew = false;
             for (int rank = 0; rank < suspected.size(); rank++) {
                 if (event.vector[rank] != 0) {
-                    suspected.add(rank);
+                    grew |= suspected.add(rank);
                 }
             }
             ctx.release(event);
             suspected.report(ctx, noEvent);
+            if (grew) {
+                slander();
+            }
+            ctx.tickSoon();
             return;
         }
         if (event.type != Event.CAST || !event.unreliable || (event.headers & ctx.headerBit()) == 0) {
@@ -101,11 +107,24 @@ public final class Slander extends Layer {
         }
         ctx.release(event);
         suspected.report(ctx, noEvent);
+        if (suspected.count() > 0) {
+            ctx.tickSoon();
+        }
+    }
+
+    @Override
+    public long nextTick(long now) {
+        return suspected.count() > 0 || suspected.reportOwed() ? now + sweepNanos : Long.MAX_VALUE;
     }
 
     @Override
     public void tick(long now) {
         suspected.report(ctx, noEvent);
+        slander();
+    }
+
+    /** Multicasts the current suspicions, if any. */
+    private void slander() {
         int count = suspected.count();
         if (count == 0) {
             return;

@@ -12,7 +12,10 @@ import org.agrona.concurrent.status.AtomicCounter;
 
 /**
  * Stability detection by gossip (Ensemble's stable). Counts the reliable casts delivered from each sender, and
- * every tick (or after a burst of deliveries) multicasts those counts unreliably. From everyone's counts it
+ * multicasts those counts unreliably when they changed: at the next tick, or at once after a burst of
+ * deliveries. While they stay the same it repeats them now and then, first soon, then exponentially less often
+ * (up to {@code refreshMaxNanos} apart): so a lost gossip is repaired quickly after traffic, and an idle group
+ * sends next to nothing. From everyone's counts it
  * derives, per sender, how many casts every member has delivered (stable: the sender may free them) and how many
  * some member has (receivers that have fewer ask for the rest). It reports both as a STABLE event, down to the
  * reliability layer and up to flow control, whenever they change. A gossip claiming that this member's own
@@ -29,6 +32,7 @@ import org.agrona.concurrent.status.AtomicCounter;
 public final class Stable extends Layer {
     private final long gossipNanos;
     private final int gossipEvery;
+    private final long refreshMaxNanos;
 
     private long[][] delivered;
     private long[] stable;
@@ -37,6 +41,12 @@ public final class Stable extends Layer {
     private boolean reportDown;
     private boolean reportUp;
     private int sinceGossip;
+    /** This member's counts changed since it last gossiped them. */
+    private boolean changed;
+    /** A gossip went out since the last tick: the next refresh is counted from that tick. */
+    private boolean sentSinceTick;
+    private long refreshNanos;
+    private long nextRefresh;
 
     private AtomicCounter gossipSent;
     private AtomicCounter gossipReceived;
@@ -45,12 +55,19 @@ public final class Stable extends Layer {
     private AtomicCounter noEvent;
 
     /**
-     * @param gossipNanos how often delivery counts are gossiped
+     * @param gossipNanos how soon changed delivery counts are gossiped (the tick)
      * @param gossipEvery also gossip after this many deliveries, so a busy sender is not held to the tick
+     * @param refreshMaxNanos unchanged counts are repeated after 2 ticks, then twice as long each time, up to this
      */
-    public Stable(long gossipNanos, int gossipEvery) {
+    public Stable(long gossipNanos, int gossipEvery, long refreshMaxNanos) {
+        if (gossipNanos <= 0 || refreshMaxNanos < gossipNanos) {
+            throw new IllegalArgumentException("stable needs a positive gossip tick and a refresh of at least one"
+                + " tick, had gossip=" + gossipNanos + "ns refresh=" + refreshMaxNanos + "ns");
+        }
         this.gossipNanos = gossipNanos;
         this.gossipEvery = Math.max(1, gossipEvery);
+        this.refreshMaxNanos = refreshMaxNanos;
+        this.refreshNanos = gossipNanos;
     }
 
     @Override
@@ -106,7 +123,11 @@ public final class Stable extends Layer {
             delivered[ctx.rank()][event.peer]++;
             ctx.up(event);
             if (++sinceGossip >= gossipEvery) {
-                gossip();
+                gossip(true);
+                ctx.tickSoon();
+            } else if (!changed) {
+                changed = true;
+                ctx.tickSoon();
             }
             return;
         }
@@ -158,22 +179,43 @@ public final class Stable extends Layer {
 
     @Override
     public void tick(long now) {
-        gossip();
+        if (changed) {
+            gossip(true);
+        } else if (now >= nextRefresh) {
+            gossip(false);
+        }
+        if (sentSinceTick) {
+            sentSinceTick = false;
+            nextRefresh = now + refreshNanos;
+        }
         report();
     }
 
-    private void gossip() {
+    /** Soon while counts changed or a notice is owed; else at the next refresh. */
+    @Override
+    public long nextTick(long now) {
+        return changed || reportDown || reportUp ? now + gossipNanos : Math.max(nextRefresh, now + gossipNanos);
+    }
+
+    /** Gossips this member's counts: {@code change} if they moved since last sent, else as a refresh. */
+    private void gossip(boolean change) {
         sinceGossip = 0;
         int members = ctx.groupSize();
         if (members == 1) {
+            changed = false;
+            nextRefresh = Long.MAX_VALUE;
             recompute();
             return;
         }
         Event gossip = ctx.newControlMessage(Event.CAST, Transport.ALL, 2 + 4 * members);
         if (gossip == null) {
             noEvent.incrementRelease();
+            changed |= change;
             return;
         }
+        changed = false;
+        refreshNanos = change ? 2 * gossipNanos : Math.min(2 * refreshNanos, refreshMaxNanos);
+        sentSinceTick = true;
         UnsafeBuffer buffer = gossip.payload.buffer();
         int at = gossip.payload.index(0);
         buffer.putByte(at, WireIds.STABLE_GOSSIP);
@@ -214,13 +256,16 @@ public final class Stable extends Layer {
         }
     }
 
-    /** Sends the notices due, each down to the reliability layer and up to flow control. */
+    /** Sends the notices due, each down to the reliability layer and up to flow control; else ticks soon. */
     private void report() {
         if (reportDown) {
             reportDown = !notify(true);
         }
         if (reportUp) {
             reportUp = !notify(false);
+        }
+        if (reportDown || reportUp) {
+            ctx.tickSoon();
         }
     }
 

@@ -40,6 +40,11 @@ final class SuspectedSet {
         return suspected.length;
     }
 
+    /** True while a SUSPECT notice is owed (the pool was dry when it was due). */
+    boolean reportOwed() {
+        return reportDue;
+    }
+
     /** Sends the SUSPECT notice up if one is owed; counts {@code noEvent} and keeps it owed if the pool is dry. */
     void report(LayerContext ctx, AtomicCounter noEvent) {
         if (!reportDue) {

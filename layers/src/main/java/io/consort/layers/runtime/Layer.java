@@ -6,7 +6,8 @@ package io.consort.layers.runtime;
  *
  * <p>A layer is deterministic: no threads, locks, clocks or randomness of its own. Time reaches it only as the
  * {@code now} of {@link #tick(long)}, called every {@link #tickIntervalNanos()} of the member's clock (virtual
- * in the simulator, real otherwise).
+ * in the simulator, real otherwise) while it has work, and as rarely as {@link #nextTick(long)} says when it has
+ * none: an idle member should cost next to nothing.
  */
 public abstract class Layer implements StackShape {
     protected LayerContext ctx;
@@ -28,13 +29,23 @@ public abstract class Layer implements StackShape {
     /** An event from the layer above. */
     public abstract void down(Event event);
 
-    /** Period of {@link #tick(long)} in nanoseconds, or 0 for a layer without timers. */
+    /** Period of {@link #tick(long)} in nanoseconds while the layer has work, or 0 for a layer without timers. */
     public long tickIntervalNanos() {
         return 0;
     }
 
     /** Periodic timer: retransmit, gossip, expire. {@code now} is the member's clock. */
     public void tick(long now) {
+    }
+
+    /**
+     * When the tick after the one at {@code now} is due, asked after every tick: {@code now +}
+     * {@link #tickIntervalNanos()} while the layer has work (the default), later to back off while it has none,
+     * {@link Long#MAX_VALUE} for no tick until {@link LayerContext#tickSoon()} asks for one again. A layer that
+     * backs off calls {@code tickSoon()} whenever work comes up between ticks.
+     */
+    public long nextTick(long now) {
+        return now + tickIntervalNanos();
     }
 
     /**

@@ -110,6 +110,17 @@ public final class LayerContext {
         return stack.maxMessageLength;
     }
 
+    /**
+     * Asks for this layer's next tick within {@link Layer#tickIntervalNanos()}, if it was due later (the layer
+     * backed off while idle and now has work). Cheap when the tick is already due soon: call it per message.
+     */
+    public void tickSoon() {
+        TickScheduler scheduler = stack.ticks;
+        if (scheduler != null) {
+            scheduler.tickSoon(index);
+        }
+    }
+
     /** A counter labelled with this layer's name. Call from {@link Layer#init}, never per message. */
     public AtomicCounter counter(String name) {
         return stack.counters.counter(stack.layers[index].name(), name);

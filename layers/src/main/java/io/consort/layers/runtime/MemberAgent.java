@@ -56,6 +56,8 @@ public final class MemberAgent implements Agent, ControlledMessageHandler, Deadl
     private final MessageHandler handler;
     private final Endpoint self;
     private final int[] seeds;
+    private final boolean[] wasInView;
+    private final MemberLog log;
     private final DeadlineTimerWheel timers;
     private final AtomicCounter applicationBlocked;
     private final AtomicCounter dutyCycles;
@@ -70,6 +72,10 @@ public final class MemberAgent implements Agent, ControlledMessageHandler, Deadl
     private Layer top;
     private long[] timerIds;
     private long[] deadlines;
+    private long[] tickIntervals;
+    /** The layer whose tick runs now, or -1: its {@link Layer#nextTick} decides, not its {@code tickSoon}. */
+    private int ticking = -1;
+    private final TickScheduler tickScheduler = this::tickSoon;
     private Iovec staging;
     private View pending;
     private byte[] pendingAnnouncement;
@@ -99,6 +105,7 @@ public final class MemberAgent implements Agent, ControlledMessageHandler, Deadl
         this.handler = handler;
         this.self = first.self();
         this.seeds = seeds.clone();
+        this.wasInView = new boolean[transport.addressCount()];
         long resolution = Long.highestOneBit(Math.max(1, config.timerResolutionNanos()));
         this.now = clock.nanoTime();
         this.timers = new DeadlineTimerWheel(TimeUnit.NANOSECONDS, now, resolution, 256);
@@ -110,6 +117,7 @@ public final class MemberAgent implements Agent, ControlledMessageHandler, Deadl
         this.excludedCount = counters.counter("member", "excluded");
         this.errorBuffer = errorBuffer;
         this.errorLog = new DistinctErrorLog(errorBuffer, SystemEpochClock.INSTANCE);
+        this.log = new MemberLog(self, frames, events);
         start(first);
     }
 
@@ -122,11 +130,21 @@ public final class MemberAgent implements Agent, ControlledMessageHandler, Deadl
         }
         timerIds = new long[stack.size()];
         deadlines = new long[stack.size()];
+        tickIntervals = new long[stack.size()];
         for (int i = 0; i < stack.size(); i++) {
             long interval = stack.layer(i).tickIntervalNanos();
+            tickIntervals[i] = interval;
             timerIds[i] = interval > 0 ? timers.scheduleTimer(now + interval) : DeadlineTimerWheel.NULL_DEADLINE;
             deadlines[i] = interval > 0 ? now + interval : Long.MAX_VALUE;
         }
+        stack.ticks = tickScheduler;
+        for (int rank = 0; rank < view.size(); rank++) {
+            int address = view.member(rank).address();
+            if (address < wasInView.length) {
+                wasInView[address] = true;
+            }
+        }
+        log.viewInstalled(current, view);
         blocked = false;
         current = view;
         if (view.primary()) {
@@ -159,6 +177,7 @@ public final class MemberAgent implements Agent, ControlledMessageHandler, Deadl
         } catch (Throwable error) {
             errors.incrementRelease();
             errorLog.record(error);
+            log.error(error);
             ErrorHandler handler = config.errorHandler();
             if (handler != null) {
                 handler.onError(error);
@@ -167,15 +186,20 @@ public final class MemberAgent implements Agent, ControlledMessageHandler, Deadl
         }
     }
 
+    /**
+     * Work is packets and application messages taken, packets flushed and views switched. Timers that fired are
+     * not work: they are due again only later, so an idle member reports 0 and its idle strategy may sleep.
+     */
     private int dutyCycle() {
         now = clock.nanoTime();
         int work = transport.poll(bottom, config.pollLimit());
         if (!blocked) {
             work += ring.controlledRead(this, config.applicationLimit());
         }
-        work += pollTimers();
+        pollTimers();
         work += transport.flush();
         dutyCycles.incrementRelease();
+        log.checkPools(now);
         if (pending != null) {
             View next = pending;
             pending = null;
@@ -196,6 +220,7 @@ public final class MemberAgent implements Agent, ControlledMessageHandler, Deadl
                 timers.cancelTimer(id);
             }
         }
+        stack.ticks = null;
         stack.close();
         start(next);
     }
@@ -256,14 +281,42 @@ public final class MemberAgent implements Agent, ControlledMessageHandler, Deadl
         for (int i = 0; i < timerIds.length; i++) {
             if (timerIds[i] == timerId) {
                 Layer layer = stack.layer(i);
-                long next = this.now + layer.tickIntervalNanos();
-                timerIds[i] = timers.scheduleTimer(next);
-                deadlines[i] = next;
-                layer.tick(this.now);
+                timerIds[i] = DeadlineTimerWheel.NULL_DEADLINE;
+                deadlines[i] = Long.MAX_VALUE;
+                ticking = i;
+                try {
+                    layer.tick(this.now);
+                } finally {
+                    ticking = -1;
+                    scheduleTick(i, layer.nextTick(this.now));
+                }
                 return true;
             }
         }
         return true;
+    }
+
+    /** Schedules the tick of layer {@code i} at {@code at}, or none for {@link Long#MAX_VALUE}. */
+    private void scheduleTick(int i, long at) {
+        if (at == Long.MAX_VALUE) {
+            return;
+        }
+        long due = Math.max(at, now + 1);
+        timerIds[i] = timers.scheduleTimer(due);
+        deadlines[i] = due;
+    }
+
+    /** Brings the tick of layer {@code index} forward to within its interval: it has work again. */
+    private void tickSoon(int index) {
+        long due = now + tickIntervals[index];
+        if (index == ticking || deadlines[index] <= due || tickIntervals[index] <= 0) {
+            return;
+        }
+        if (timerIds[index] != DeadlineTimerWheel.NULL_DEADLINE) {
+            timers.cancelTimer(timerIds[index]);
+        }
+        timerIds[index] = timers.scheduleTimer(due);
+        deadlines[index] = due;
     }
 
     /** The earliest time a layer timer is due: the simulator jumps its clock there when nothing else is due. */
@@ -286,6 +339,11 @@ public final class MemberAgent implements Agent, ControlledMessageHandler, Deadl
     @Override
     public int[] seeds() {
         return seeds;
+    }
+
+    @Override
+    public boolean wasInView(int address) {
+        return address >= 0 && address < wasInView.length && wasInView[address];
     }
 
     @Override
@@ -330,6 +388,7 @@ public final class MemberAgent implements Agent, ControlledMessageHandler, Deadl
     @Override
     public void left() {
         left = true;
+        log.left(current);
         handler.onLeft();
     }
 
@@ -339,8 +398,14 @@ public final class MemberAgent implements Agent, ControlledMessageHandler, Deadl
             left = true;
             excluded = true;
             excludedCount.incrementRelease();
+            log.excluded(current);
             handler.onExcluded();
         }
+    }
+
+    @Override
+    public void suspected(Endpoint member) {
+        log.suspected(current, member);
     }
 
     /** True if this member stopped because the group went on without it. */

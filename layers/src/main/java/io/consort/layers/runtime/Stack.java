@@ -20,6 +20,8 @@ public final class Stack {
     final int maxMessageLength;
     final int maxGroupSize;
     private final int fingerprint;
+    /** Fires the layers' ticks: set by the member that runs the stack, null for a stack no member runs. */
+    TickScheduler ticks;
 
     /**
      * @param bottomUp the layers from the bottom (the transport adapter) to the top (the application adapter)

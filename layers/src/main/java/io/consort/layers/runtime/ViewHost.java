@@ -12,6 +12,9 @@ public interface ViewHost {
     /** Addresses to look for other partitions and for the group when joining, besides the current view's. */
     int[] seeds();
 
+    /** True if a member at {@code address} was in a view this member installed: a process ran there. */
+    boolean wasInView(int address);
+
     /**
      * Ends the current view: the member closes this stack and builds one for {@code next} once the current duty
      * cycle step returns. {@code next} must contain {@link #self()}. {@code announcement} is the encoded message
@@ -22,6 +25,9 @@ public interface ViewHost {
 
     /** The announcement of the current view, or null for the first. */
     byte[] announcement();
+
+    /** A membership layer came to suspect {@code member} of the current view (once per member and view). */
+    void suspected(Endpoint member);
 
     /** Stops taking application messages until the next view; the application gets a block notice. */
     void block();
