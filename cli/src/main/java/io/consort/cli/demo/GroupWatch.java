@@ -74,21 +74,44 @@ public final class GroupWatch {
     }
 
     /**
-     * Waits, once traffic has stopped, until every member has delivered each of its own casts and all have
-     * delivered as many casts in their (common) view.
+     * Waits, once traffic has been told to stop, until every member's sending thread has stopped, every member has
+     * delivered each of its own casts, and all are in one view with as many casts delivered in it, and all of that
+     * still holds, unchanged, 200 ms later (a single reading could fall between a cast and its delivery elsewhere).
      */
     public void awaitQuiet() {
+        long[] last = {Long.MIN_VALUE};
+        long[] since = {0};
         await(() -> {
-            List<MemberLauncher> running = running();
-            long inView = running.get(0).counter("app casts delivered in view");
-            for (MemberLauncher member : running) {
-                if (member.counter("app own casts delivered") != member.counter("app casts offered")
-                    || member.counter("app casts delivered in view") != inView) {
-                    return false;
-                }
+            long state = quietState();
+            long now = System.nanoTime();
+            if (state == Long.MIN_VALUE || state != last[0]) {
+                last[0] = state;
+                since[0] = now;
+                return false;
             }
-            return true;
-        }, "quiet: own casts delivered and the same casts in the view everywhere");
+            return now - since[0] >= TimeUnit.MILLISECONDS.toNanos(200);
+        }, "quiet: traffic stopped, own casts delivered, one view with the same casts everywhere");
+    }
+
+    /** A digest of the group's quiet state, or {@link Long#MIN_VALUE} when it is not quiet. */
+    private long quietState() {
+        List<MemberLauncher> running = running();
+        MemberLauncher first = running.get(0);
+        long inView = first.counter("app casts delivered in view");
+        long time = first.counter("app view ltime");
+        long coordinator = first.counter("app view coordinator");
+        long digest = inView * 31 + time;
+        for (MemberLauncher member : running) {
+            if (member.counter("app traffic rate") != 0
+                || member.counter("app own casts delivered") != member.counter("app casts offered")
+                || member.counter("app casts delivered in view") != inView
+                || member.counter("app view ltime") != time || member.counter("app view coordinator") != coordinator
+                || member.counter("app view size") != running.size()) {
+                return Long.MIN_VALUE;
+            }
+            digest = digest * 31 + member.counter("app casts offered");
+        }
+        return digest;
     }
 
     public void await(BooleanSupplier condition, String what) {

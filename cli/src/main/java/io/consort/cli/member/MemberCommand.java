@@ -186,7 +186,8 @@ public final class MemberCommand implements Callable<Integer> {
         Agent agent = agents.size() == 1 ? agents.get(0) : new CompositeAgent(agents);
         AgentRunner runner = new AgentRunner(idleStrategy(), this::fail, null, agent);
         Traffic generator = new Traffic(member, size, traffic,
-            member.counters().counter("app", "casts offered"), member.counters().counter("app", "casts refused"));
+            member.counters().counter("app", "casts offered"), member.counters().counter("app", "casts refused"),
+            member.counters().counter("app", "traffic rate"));
         AgentRunner.startOnThread(runner);
         Thread trafficThread = new Thread(generator, "traffic");
         trafficThread.setDaemon(true);

@@ -18,11 +18,17 @@ final class Traffic implements Runnable {
     private final int size;
     private final AtomicCounter offered;
     private final AtomicCounter refused;
+    private final AtomicCounter runningRate;
     private volatile int rate;
     private volatile boolean stopped;
     private volatile long number;
 
-    Traffic(Member member, int size, int rate, AtomicCounter offered, AtomicCounter refused) {
+    /**
+     * @param runningRate set by the sending thread to the rate it runs at, so that a watcher knows when a pause
+     *     has taken effect (0: nothing more will be sent until the rate changes)
+     */
+    Traffic(Member member, int size, int rate, AtomicCounter offered, AtomicCounter refused,
+            AtomicCounter runningRate) {
         if (size < Recorder.HEADER || size > member.maxMessageLength()) {
             throw new IllegalArgumentException("--size must be " + Recorder.HEADER + " to " + member.maxMessageLength()
                 + ", was " + size);
@@ -31,6 +37,7 @@ final class Traffic implements Runnable {
         this.size = size;
         this.offered = offered;
         this.refused = refused;
+        this.runningRate = runningRate;
         rate(rate);
     }
 
@@ -60,6 +67,7 @@ final class Traffic implements Runnable {
         long next = System.nanoTime();
         while (!stopped) {
             int perSecond = rate;
+            runningRate.setRelease(perSecond);
             if (perSecond == 0) {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
                 next = System.nanoTime();
