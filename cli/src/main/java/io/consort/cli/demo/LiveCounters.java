@@ -38,10 +38,16 @@ final class LiveCounters implements Runnable {
                 continue;
             }
             long delivered = member.counter("app casts delivered");
-            long rate = delivered < 0 || lastDelivered[i] <= 0 ? 0 : (long) ((delivered - lastDelivered[i]) / seconds);
-            lastDelivered[i] = Math.max(0, delivered);
+            if (delivered < 0 || member.counter("app view size") < 0) {
+                line.append(" starting");
+                lastDelivered[i] = 0;
+                continue;
+            }
+            // A restarted member counts from 0 again.
+            long rate = delivered < lastDelivered[i] ? 0 : (long) ((delivered - lastDelivered[i]) / seconds);
+            lastDelivered[i] = delivered;
             line.append(String.format(" view %d of %d, %,d delivered (%,d/s), %,d retx, %,d dropped",
-                member.counter("app view ltime"), member.counter("app view size"), Math.max(0, delivered), rate,
+                member.counter("app view ltime"), member.counter("app view size"), delivered, rate,
                 Math.max(0, member.sum("retransmit")), Math.max(0, member.sum("dropped"))));
         }
         System.out.println(line);
