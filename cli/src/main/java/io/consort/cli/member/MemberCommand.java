@@ -1,6 +1,5 @@
 package io.consort.cli.member;
 
-import io.consort.cli.lab.LabFile;
 import io.consort.cli.status.StatusFile;
 import io.consort.layers.api.Member;
 import io.consort.layers.api.SendResult;
@@ -25,11 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.CompositeAgent;
-import org.agrona.concurrent.IdleStrategy;
-import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import picocli.CommandLine.Command;
@@ -184,7 +179,7 @@ public final class MemberCommand implements Callable<Integer> {
         agents.add(member.agent());
         peers.forEach(peer -> agents.add(peer.agent()));
         Agent agent = agents.size() == 1 ? agents.get(0) : new CompositeAgent(agents);
-        AgentRunner runner = new AgentRunner(idleStrategy(), this::fail, null, agent);
+        AgentRunner runner = new AgentRunner(Placement.idleStrategy(idle, Placement.DEFAULT_MAX_PARK_NANOS), this::fail, null, agent);
         Traffic generator = new Traffic(member, size, traffic,
             member.counters().counter("app", "casts offered"), member.counters().counter("app", "casts refused"),
             member.counters().counter("app", "traffic rate"));
@@ -222,24 +217,12 @@ public final class MemberCommand implements Callable<Integer> {
     }
 
     private AddressBook addressBook() throws IOException {
-        String book = members;
-        String self = address;
-        if (lab != null) {
-            LabFile labFile = LabFile.read();
-            if (lab < 0 || lab >= labFile.size()) {
-                throw new IllegalArgumentException("--lab " + lab + " is not a member of the lab (0 to "
-                    + (labFile.size() - 1) + ")");
-            }
-            book = book != null ? book : labFile.members();
-            self = self != null ? self : String.valueOf(lab);
-            interfaceName = interfaceName != null ? interfaceName : labFile.interfaceOf(lab);
-        }
-        if (book == null) {
-            throw new IllegalArgumentException("--members is required (or --lab INDEX after 'consort lab up', or"
-                + " --transport sim)");
-        }
-        return AddressBook.parse(book, self, seeds);
+        Placement placement = Placement.of(members, address, seeds, lab, interfaceName, "--members is required (or"
+            + " --lab INDEX after 'consort lab up', or --transport sim)");
+        interfaceName = placement.interfaceName();
+        return placement.book();
     }
+
 
     private static AddressBook simulatedBook(int size) {
         InetSocketAddress[] addresses = new InetSocketAddress[size];
@@ -249,15 +232,6 @@ public final class MemberCommand implements Callable<Integer> {
             all[i] = i;
         }
         return new AddressBook(addresses, 0, all);
-    }
-
-    private IdleStrategy idleStrategy() {
-        return switch (idle) {
-            case "backoff" -> new BackoffIdleStrategy(10, 20, 1_000, TimeUnit.MILLISECONDS.toNanos(1));
-            case "sleep" -> new SleepingMillisIdleStrategy(1);
-            case "spin" -> new BusySpinIdleStrategy();
-            default -> throw new IllegalArgumentException("--idle is backoff, sleep or spin, was '" + idle + "'");
-        };
     }
 
     private void fail(Throwable error) {

@@ -1,7 +1,7 @@
 package io.consort.cli.perf;
 
-import io.consort.cli.lab.LabFile;
 import io.consort.cli.member.AddressBook;
+import io.consort.cli.member.Placement;
 import io.consort.cli.member.ProcessStacks;
 import io.consort.cli.member.Transports;
 import io.consort.layers.api.Member;
@@ -23,10 +23,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogWriter;
 import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.BusySpinIdleStrategy;
-import org.agrona.concurrent.IdleStrategy;
-import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.status.CountersReader;
 
@@ -75,7 +71,8 @@ final class PerfRun {
         int incarnation = (int) (System.currentTimeMillis() / 1000 - INCARNATION_EPOCH_SECONDS);
         member = Member.join(options.group != null ? options.group : DEFAULT_GROUP, new Endpoint(self, incarnation),
             book.seeds(), memberConfig(count), description::layers, transport, receiver, SystemNanoClock.INSTANCE);
-        runner = new AgentRunner(idleStrategy(), error -> dutyFailure.compareAndSet(null, error), null,
+        runner = new AgentRunner(Placement.idleStrategy(options.idle, TimeUnit.MICROSECONDS.toNanos(100)),
+            error -> dutyFailure.compareAndSet(null, error), null,
             member.agent());
         AgentRunner.startOnThread(runner);
         Thread hook = new Thread(this::shutdown, "perf-shutdown");
@@ -272,39 +269,17 @@ final class PerfRun {
     }
 
     private AddressBook addressBook() throws IOException {
-        String book = options.members;
-        String self = options.address;
-        if (options.lab != null) {
-            LabFile labFile = LabFile.read();
-            int index = options.lab;
-            if (index < 0 || index >= labFile.size()) {
-                throw new IllegalArgumentException("--lab " + index + " is not a member of the lab (0 to "
-                    + (labFile.size() - 1) + ")");
-            }
-            book = book != null ? book : labFile.members();
-            self = self != null ? self : String.valueOf(index);
-            if (options.interfaceName == null) {
-                options.interfaceName = labFile.interfaceOf(index);
-            }
-        }
-        if (book == null) {
-            throw new IllegalArgumentException("--members and --address are required (or --lab INDEX after"
-                + " 'consort lab up', or --spawn N to start a whole group here)");
-        }
-        return AddressBook.parse(book, self, null);
+        Placement placement = Placement.of(options.members, options.address, null, options.lab,
+            options.interfaceName, "--members and --address are required (or --lab INDEX after 'consort lab up', or"
+                + " --spawn N to start a whole group here)");
+        options.interfaceName = placement.interfaceName();
+        return placement.book();
     }
+
 
     private MemberConfig memberConfig(int count) {
         return MemberConfig.sizedFor(Math.max(2, count), Math.max(256, options.size))
             .errorHandler(error -> caughtError.compareAndSet(null, error));
-    }
-
-    private IdleStrategy idleStrategy() {
-        return switch (options.idle) {
-            case "sleep" -> new SleepingMillisIdleStrategy(1);
-            case "spin" -> new BusySpinIdleStrategy();
-            default -> new BackoffIdleStrategy(10, 20, 1_000, TimeUnit.MICROSECONDS.toNanos(100));
-        };
     }
 
     private static long[] counterIds(CountersReader reader, String labelPart) {
