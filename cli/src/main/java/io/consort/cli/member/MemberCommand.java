@@ -97,6 +97,11 @@ public final class MemberCommand implements Callable<Integer> {
         description = "Idle strategy of the duty thread (default: ${DEFAULT-VALUE}).")
     String idle;
 
+    @Option(names = "--max-park-us", defaultValue = "1000", paramLabel = "US",
+        description = "Longest park of the backoff idle strategy: longer costs less CPU when idle and adds up to "
+            + "that much latency to the first packet after a quiet spell (default: ${DEFAULT-VALUE}).")
+    long maxParkMicros;
+
     @Option(names = "--incarnation", paramLabel = "N",
         description = "Incarnation (default: one more than this name's last, kept in the status directory).")
     Integer incarnation;
@@ -135,6 +140,9 @@ public final class MemberCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Traffic.checkRate(traffic);
+        if (maxParkMicros < 1 || maxParkMicros > 1_000_000) {
+            throw new IllegalArgumentException("--max-park-us must be 1 to 1000000, was " + maxParkMicros);
+        }
         if (maxGroupSize < 2 || maxGroupSize > 64) {
             throw new IllegalArgumentException("--max-group-size must be 2 to 64, was " + maxGroupSize);
         }
@@ -179,7 +187,7 @@ public final class MemberCommand implements Callable<Integer> {
         agents.add(member.agent());
         peers.forEach(peer -> agents.add(peer.agent()));
         Agent agent = agents.size() == 1 ? agents.get(0) : new CompositeAgent(agents);
-        AgentRunner runner = new AgentRunner(Placement.idleStrategy(idle, Placement.DEFAULT_MAX_PARK_NANOS), this::fail, null, agent);
+        AgentRunner runner = new AgentRunner(Placement.idleStrategy(idle, TimeUnit.MICROSECONDS.toNanos(maxParkMicros)), this::fail, null, agent);
         Traffic generator = new Traffic(member, size, traffic,
             member.counters().counter("app", "casts offered"), member.counters().counter("app", "casts refused"),
             member.counters().counter("app", "traffic rate"));
@@ -192,7 +200,7 @@ public final class MemberCommand implements Callable<Integer> {
         input.start();
         Thread hook = new Thread(() -> leaveAndClose(member, console, generator, journal, runner, peers, true));
         Runtime.getRuntime().addShutdownHook(hook);
-        while (!done.await(50, TimeUnit.MILLISECONDS)) {
+        while (!done.await(200, TimeUnit.MILLISECONDS)) {
             if (console.left || console.excluded || member.hasLeft()) {
                 break;
             }

@@ -2,7 +2,6 @@ package io.consort.cli.member;
 
 import io.consort.cli.lab.LabFile;
 import java.io.IOException;
-import java.util.concurrent.TimeUnit;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
@@ -14,8 +13,6 @@ import org.agrona.concurrent.SleepingMillisIdleStrategy;
  * {@code member} and {@code perf}.
  */
 public record Placement(AddressBook book, String interfaceName) {
-    /** Parks of at most 1 ms: an idle member costs a few per cent of a core, a busy one answers at once. */
-    public static final long DEFAULT_MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     /**
      * Resolves the options; the lab fills in what the command line left out.

@@ -21,6 +21,7 @@ final class Traffic implements Runnable {
     private final AtomicCounter runningRate;
     private volatile int rate;
     private volatile boolean stopped;
+    private volatile Thread sender;
     private volatile long number;
 
     /**
@@ -50,10 +51,12 @@ final class Traffic implements Runnable {
     void rate(int rate) {
         checkRate(rate);
         this.rate = rate;
+        LockSupport.unpark(sender);
     }
 
     void stop() {
         stopped = true;
+        LockSupport.unpark(sender);
     }
 
     /** Casts this member has had accepted so far. */
@@ -63,13 +66,14 @@ final class Traffic implements Runnable {
 
     @Override
     public void run() {
+        sender = Thread.currentThread();
         UnsafeBuffer scratch = new UnsafeBuffer(new byte[size]);
         long next = System.nanoTime();
         while (!stopped) {
             int perSecond = rate;
             runningRate.setRelease(perSecond);
             if (perSecond == 0) {
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+                LockSupport.park(this);
                 next = System.nanoTime();
                 continue;
             }
