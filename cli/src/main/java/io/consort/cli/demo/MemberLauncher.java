@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
 import org.agrona.concurrent.status.CountersReader;
 
 /**
@@ -89,27 +90,12 @@ public final class MemberLauncher {
      * while it has none (starting, or its status file belongs to another process of the same name).
      */
     public long counter(String suffix) {
-        Path file = StatusFile.pathOf(statDir, name);
-        if (!Files.exists(file)) {
-            return -1;
-        }
-        try (StatusFile status = StatusFile.open(file)) {
-            return status.pid() == process.pid() ? status.counter(" " + suffix) : -1;
-        } catch (IllegalArgumentException stillBeingMade) {
-            return -1;
-        }
+        return read(status -> status.counter(" " + suffix));
     }
 
     /** The sum of this process's counters whose label contains {@code fragment}, or -1 while it has none. */
     public long sum(String fragment) {
-        Path file = StatusFile.pathOf(statDir, name);
-        if (!Files.exists(file)) {
-            return -1;
-        }
-        try (StatusFile status = StatusFile.open(file)) {
-            if (status.pid() != process.pid()) {
-                return -1;
-            }
+        return read(status -> {
             CountersReader counters = status.counters();
             long[] sum = {0};
             counters.forEach((id, label) -> {
@@ -118,6 +104,17 @@ public final class MemberLauncher {
                 }
             });
             return sum[0];
+        });
+    }
+
+    /** Reads this process's status file, or -1 while there is none of this process (still being made). */
+    private long read(ToLongFunction<StatusFile> reading) {
+        Path file = StatusFile.pathOf(statDir, name);
+        if (!Files.exists(file)) {
+            return -1;
+        }
+        try (StatusFile status = StatusFile.open(file)) {
+            return status.pid() == process.pid() ? reading.applyAsLong(status) : -1;
         } catch (IllegalArgumentException stillBeingMade) {
             return -1;
         }

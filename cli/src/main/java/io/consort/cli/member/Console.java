@@ -10,6 +10,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 
@@ -34,6 +36,7 @@ final class Console implements MessageHandler {
     private final AtomicCounter viewCoordinator;
     private final AtomicCounter damaged;
     private View view;
+    private final CountDownLatch leftLatch = new CountDownLatch(1);
     volatile boolean left;
     volatile boolean excluded;
 
@@ -73,23 +76,17 @@ final class Console implements MessageHandler {
         line.append(']').append(view.primary() ? " primary" : "");
         say(line.toString());
         if (journal != null) {
-            journal.onView(view);
-        }
-    }
-
-    @Override
-    public void onBlock() {
-        if (journal != null) {
-            journal.onBlock();
+            journal.view(view);
         }
     }
 
     @Override
     public void onLeft() {
         left = true;
+        leftLatch.countDown();
         say("left the group");
         if (journal != null) {
-            journal.onLeft();
+            journal.left();
         }
     }
 
@@ -115,13 +112,23 @@ final class Console implements MessageHandler {
                 damaged.increment();
                 journal.violation(damage);
             } else {
-                journal.recordIntact(kind, from, buffer.getLong(offset + 6));
+                journal.delivered(kind == CAST, from, buffer.getLong(offset + 6));
             }
         } else if (length > 0 && buffer.getByte(offset) == Chat.MARK) {
             say(name(from) + (kind == CAST ? ": " : " (to me): ")
                 + buffer.getStringWithoutLengthUtf8(offset + 1, length - 1));
         } else if (printDeliveries) {
             say((kind == CAST ? "cast " : "send ") + length + " B from " + name(from));
+        }
+    }
+
+    /** Waits at most {@code nanos} for the member to have left; false if it has not. */
+    boolean awaitLeft(long nanos) {
+        try {
+            return leftLatch.await(nanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

@@ -299,11 +299,7 @@ public final class MemberCommand implements Callable<Integer> {
         generator.stop();
         if (leave && !member.hasLeft() && !console.excluded) {
             member.leave();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (!console.left && System.nanoTime() < deadline && failure.get() == null) {
-                Thread.onSpinWait();
-                Thread.yield();
-            }
+            console.awaitLeft(TimeUnit.SECONDS.toNanos(5));
         }
         runner.close();
         member.close();

@@ -1,6 +1,5 @@
 package io.consort.sim.membership;
 
-import io.consort.layers.api.MessageHandler;
 import io.consort.layers.runtime.Endpoint;
 import io.consort.layers.runtime.View;
 import io.consort.layers.runtime.ViewId;
@@ -12,12 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import org.agrona.DirectBuffer;
 
 /**
  * A process's {@link History} written to a file as it happens, so that groups of separate processes are judged by
  * the same {@link VsyncChecker} as the simulator's: each member process journals the views it installs and the
- * messages it delivers (checked intact on the spot, as {@link Recorder} does); the checker reads every journal
+ * messages it delivers (checked intact first, with {@link Recorder#damage}); the checker reads every journal
  * back with {@link #read}. A process killed mid-run leaves a prefix of its history and counts as crashed; one that
  * stopped cleanly ends with an end record that carries how many casts it offered.
  *
@@ -25,13 +23,12 @@ import org.agrona.DirectBuffer;
  * a cast/send delivered (origin address u16, incarnation i32, number i64); {@code 'L'} left; {@code 'X'} a
  * violation (UTF-8 text); {@code 'E'} end (casts offered i64). Writing allocates nothing per delivery.
  */
-public final class Journal implements MessageHandler, AutoCloseable {
+public final class Journal implements AutoCloseable {
     private static final int BUFFER_BYTES = 64 * 1024;
 
     private final Endpoint self;
     private final FileChannel channel;
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
-    private View view;
     private boolean closed;
 
     private Journal(Endpoint self, FileChannel channel) {
@@ -49,9 +46,8 @@ public final class Journal implements MessageHandler, AutoCloseable {
         return journal;
     }
 
-    @Override
-    public synchronized void onView(View view) {
-        this.view = view;
+    /** Records a view installed. */
+    public synchronized void view(View view) {
         Endpoint[] members = view.members();
         room(32 + 6 * members.length);
         buffer.put((byte) 'V').putInt(view.groupId()).putLong(view.id().ltime());
@@ -64,33 +60,22 @@ public final class Journal implements MessageHandler, AutoCloseable {
         flush();
     }
 
-    @Override
-    public synchronized void onLeft() {
+    /** Records that the process left the group. */
+    public synchronized void left() {
         room(1);
         buffer.put((byte) 'L');
         flush();
     }
 
-    @Override
-    public synchronized void onMessage(int kind, int origin, DirectBuffer message, int offset, int length) {
-        Endpoint from = view.member(origin);
-        String damage = Recorder.damage(self, view, from, message, offset, length);
-        if (damage != null) {
-            violation(damage);
-            return;
-        }
-        recordIntact(kind, from, message.getLong(offset + 6));
-    }
-
-    /** Records the delivery of message {@code number} of {@code from}, already checked intact. */
-    public synchronized void recordIntact(int kind, Endpoint from, long number) {
+    /** Records the delivery of cast (or send) {@code number} of {@code from}, already checked intact. */
+    public synchronized void delivered(boolean cast, Endpoint from, long number) {
         room(15);
-        buffer.put((byte) (kind == CAST ? 'C' : 'S'));
+        buffer.put((byte) (cast ? 'C' : 'S'));
         putEndpoint(from);
         buffer.putLong(number);
     }
 
-    /** Records a violation seen outside the handler (for example by the application). */
+    /** Records a violation: a message delivered damaged, misattributed or truncated. */
     public synchronized void violation(String what) {
         byte[] text = what.getBytes(StandardCharsets.UTF_8);
         room(5 + text.length);
