@@ -8,6 +8,8 @@ import io.consort.layers.proto.Slander;
 import io.consort.layers.proto.Stable;
 import io.consort.layers.proto.Suspect;
 import io.consort.layers.proto.ChkFifo;
+import io.consort.layers.proto.ChkTotal;
+import io.consort.layers.proto.Total;
 import io.consort.layers.proto.ChkSync;
 import io.consort.layers.membership.Gmp;
 import io.consort.layers.runtime.Layer;
@@ -28,6 +30,8 @@ import java.util.function.Function;
  */
 public final class LayerCatalog {
     public static final int DEFAULT_WINDOW = 256;
+    /** Ordering decisions a sequencer may have unstable; total stacks lower flow's cast window by as many. */
+    public static final int DEFAULT_DECISIONS = 32;
     public static final long DEFAULT_TICK_NANOS = 1_000_000;
     public static final long DEFAULT_SWEEP_NANOS = 20_000_000;
     public static final int DEFAULT_MISSES = 10;
@@ -60,6 +64,10 @@ public final class LayerCatalog {
         add("gmp", Set.of("tick", "timeout", "merge", "quorum"), params -> new Gmp(
             params.nanos("tick", DEFAULT_SWEEP_NANOS), params.nanos("timeout", DEFAULT_FLUSH_TIMEOUT_NANOS),
             params.nanos("merge", DEFAULT_MERGE_PERIOD_NANOS), params.integer("quorum", 0)));
+        add("total", Set.of("decisions", "window", "retry"), params -> new Total(
+            params.integer("decisions", DEFAULT_DECISIONS), params.integer("window", DEFAULT_WINDOW),
+            params.nanos("retry", DEFAULT_TICK_NANOS)));
+        add("chk_total", Set.of("every"), params -> new ChkTotal(params.integer("every", 32)));
         add("chk_fifo", Set.of(), params -> new ChkFifo());
         add("chk_sync", Set.of(), params -> new ChkSync());
     }

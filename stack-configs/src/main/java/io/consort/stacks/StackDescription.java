@@ -3,6 +3,7 @@ package io.consort.stacks;
 import io.consort.layers.proto.Flow;
 import io.consort.layers.proto.Mnak;
 import io.consort.layers.proto.Pt2pt;
+import io.consort.layers.proto.Total;
 import io.consort.layers.runtime.Layer;
 import io.consort.layers.runtime.Stack;
 import java.util.ArrayList;
@@ -22,7 +23,9 @@ public final class StackDescription {
     public static final Map<String, String> NAMED = Map.of(
         "reliable-fifo", "frag:flow:stable:pt2pt:mnak",
         "vsync", "gmp:frag:flow:stable:pt2pt:mnak:slander:suspect",
-        "primary-vsync", "gmp(quorum=3):frag:flow:stable:pt2pt:mnak:slander:suspect");
+        "primary-vsync", "gmp(quorum=3):frag:flow:stable:pt2pt:mnak:slander:suspect",
+        "total", "gmp:frag:flow(casts=224):stable:total:pt2pt:mnak:slander:suspect",
+        "primary-total", "gmp(quorum=3):frag:flow(casts=224):stable:total:pt2pt:mnak:slander:suspect");
 
     /** Property holding a stack name or description, for {@link #fromProperties}. */
     public static final String STACK_PROPERTY = "consort.stack";
@@ -153,6 +156,24 @@ public final class StackDescription {
         if (flow != null && pt2pt != null && flow.sendWindow() > pt2pt.window()) {
             throw new IllegalArgumentException("flow sends=" + flow.sendWindow() + " exceeds pt2pt window="
                 + pt2pt.window() + " in stack '" + text + "': lower the flow window or raise the pt2pt window");
+        }
+        checkTotal(flow, mnak, find(layers, Total.class));
+    }
+
+    private void checkTotal(Flow flow, Mnak mnak, Total total) {
+        if (total == null || mnak == null) {
+            return;
+        }
+        if (total.window() < mnak.window()) {
+            throw new IllegalArgumentException("total window=" + total.window() + " is below mnak window="
+                + mnak.window() + " in stack '" + text + "': set total's window to mnak's");
+        }
+        int casts = flow == null ? mnak.window() : flow.castWindow();
+        if (casts + total.decisionWindow() > mnak.window()) {
+            throw new IllegalArgumentException("flow casts=" + casts + " plus total decisions="
+                + total.decisionWindow() + " exceed mnak window=" + mnak.window() + " in stack '" + text
+                + "': the sequencer's decisions need room in its window; lower flow casts to "
+                + (mnak.window() - total.decisionWindow()) + " or raise the mnak window");
         }
     }
 

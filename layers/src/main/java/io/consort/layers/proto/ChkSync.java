@@ -46,6 +46,12 @@ public final class ChkSync extends Layer {
         ctx.down(event);
     }
 
+    /** A layer below may still deliver by the view's rules now (total order's unordered casts). */
+    @Override
+    public void endView() {
+        cutting = true;
+    }
+
     @Override
     public void up(Event event) {
         if (event.type == Event.BLOCK_OK) {

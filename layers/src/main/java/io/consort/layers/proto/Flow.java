@@ -10,8 +10,11 @@ import org.agrona.concurrent.status.AtomicCounter;
 
 /**
  * Window flow control for casts and sends. A member may have at most {@code castWindow} of its casts not yet
- * stable (delivered everywhere) and at most {@code sendWindow} sends per peer not yet acknowledged; further
- * messages wait here, in order, holding their send frames. When the send account runs dry the member stops
+ * stable (delivered everywhere) and at most {@code sendWindow} sends per peer not yet acknowledged. An
+ * application message enters the stack only when all its packets fit ({@link #admits}); until then it waits in
+ * the application's ring, so a view change never waits for a window that only the ending view could open (a
+ * total-order view whose sequencer failed). Messages of layers above that still find the window full wait here,
+ * in order, holding their send frames. When the send account runs dry the member stops
  * taking application messages and the application sees back-pressure: a fast sender cannot exhaust a slow
  * member's memory, nor its own. Adds no header.
  *
@@ -77,6 +80,13 @@ public final class Flow extends Layer {
     @Override
     public void init(LayerContext context) {
         super.init(context);
+        int largest = context.framesPerMessage(context.maxMessageLength());
+        if (largest > castWindow || largest > sendWindow) {
+            throw new IllegalArgumentException("flow windows casts=" + castWindow + " sends=" + sendWindow
+                + " are smaller than the " + largest + " packets of a message of maxMessageLength "
+                + context.maxMessageLength() + ": raise the windows to at least " + largest
+                + " or lower maxMessageLength");
+        }
         int capacity = context.frames().limit(Account.SEND);
         castsWaiting = new EventQueue(capacity);
         sendsSent = new long[context.groupSize()];
@@ -89,6 +99,16 @@ public final class Flow extends Layer {
         castsHeld = context.counter("casts held back");
         sendsToFailed = context.counter("sends to failed members dropped");
         sendsHeld = context.counter("sends held back");
+    }
+
+    /** The application's message waits in its ring unless its every packet fits the window now. */
+    @Override
+    public boolean admits(int type, int peer, int packets) {
+        if (type == Event.CAST) {
+            return castsWaiting.isEmpty() && castsSent - castsStable + packets <= castWindow;
+        }
+        return excluded[peer]
+            || sendsWaiting[peer].isEmpty() && sendsSent[peer] - sendsAcked[peer] + packets <= sendWindow;
     }
 
     @Override
@@ -176,6 +196,12 @@ public final class Flow extends Layer {
             releaseSends(peer);
             passDrainWhenEmpty();
         } else {
+            if (event.type == Event.CAST && !event.unreliable && event.peer == ctx.rank()
+                && (event.headers & (ctx.headerBit() - 1)) != 0) {
+                // A reliable cast a layer below made itself (a sequencer's decision): stability counts it among
+                // this member's casts, so it takes room in the window though it never passed down here.
+                castsSent++;
+            }
             ctx.up(event);
         }
     }

@@ -4,6 +4,7 @@ import io.consort.layers.runtime.Event;
 import io.consort.layers.runtime.Layer;
 import io.consort.layers.runtime.LayerContext;
 import io.consort.layers.runtime.Services;
+import io.consort.layers.transport.Transport;
 import io.consort.layers.wire.Seqnos;
 import io.consort.layers.wire.WireIds;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -39,6 +40,9 @@ public final class Mnak extends Layer {
     static final int NAK_RUN_LENGTH = 6;
     static final int NAK_LENGTH = 3 + MAX_NAK_RUNS * NAK_RUN_LENGTH;
     private static final long NO_LIMIT = Long.MAX_VALUE;
+    /** Ticks without stability progress before the last own cast is resent, then twice as many, up to the max. */
+    static final int PROBE_TICKS = 8;
+    static final int MAX_PROBE_TICKS = 512;
 
     private final int window;
     private final long nakIntervalNanos;
@@ -50,6 +54,11 @@ public final class Mnak extends Layer {
     private long[] limit;
     private int[] askFrom;
     private boolean cutPending;
+    /** The oldest unstable own cast at the last tick, and for how many ticks it has not moved. */
+    private long probeBase = -1;
+    private int quietTicks;
+    private int probeAfter = PROBE_TICKS;
+    private AtomicCounter tailProbes;
 
     private AtomicCounter castsSent;
     private AtomicCounter castsDelivered;
@@ -127,6 +136,7 @@ public final class Mnak extends Layer {
         retransmitted = context.counter("retransmitted");
         repaired = context.counter("repairs sent");
         heldKeptFull = context.counter("delivery held until stable");
+        tailProbes = context.counter("tail probes sent");
         noEvent = context.counter("deferred no event");
     }
 
@@ -179,6 +189,7 @@ public final class Mnak extends Layer {
         int me = ctx.rank();
         long seqno = kept[me].retain(event);
         castsSent.incrementRelease();
+        ctx.tickSoon();
         if (ctx.groupSize() > 1) {
             transmit(me, seqno, event.peer);
         }
@@ -412,12 +423,38 @@ public final class Mnak extends Layer {
             }
         }
         checkCutDone();
+        probeTail();
+    }
+
+    /**
+     * Resends this member's last cast when its casts have stayed unstable for a while with no progress: a member
+     * that lost the tail of a burst learns of it only from a later cast or from the others' stability gossip,
+     * and when the others cannot deliver without it either (a total-order sequencer missed it, so nobody orders
+     * what follows) neither comes. Those that lack it learn it exists and ask for the rest; the others drop a
+     * duplicate. Backs off while nothing moves, so a slow member costs little.
+     */
+    private void probeTail() {
+        RetransmitWindow own = kept[ctx.rank()];
+        if (own.isEmpty() || ctx.groupSize() == 1 || own.base() != probeBase) {
+            probeBase = own.base();
+            quietTicks = 0;
+            probeAfter = PROBE_TICKS;
+            return;
+        }
+        if (++quietTicks < probeAfter) {
+            return;
+        }
+        quietTicks = 0;
+        probeAfter = Math.min(2 * probeAfter, MAX_PROBE_TICKS);
+        if (transmit(ctx.rank(), own.next() - 1, Transport.ALL)) {
+            tailProbes.incrementRelease();
+        }
     }
 
     /** Soon while casts are missing or a cut's report is owed; else not until {@code tickSoon}. */
     @Override
     public long nextTick(long now) {
-        if (cutPending) {
+        if (cutPending || (!kept[ctx.rank()].isEmpty() && ctx.groupSize() > 1)) {
             return now + nakIntervalNanos;
         }
         for (int origin = 0; origin < ctx.groupSize(); origin++) {

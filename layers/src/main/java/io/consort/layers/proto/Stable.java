@@ -35,6 +35,12 @@ public final class Stable extends Layer {
     private final long refreshMaxNanos;
 
     private long[][] delivered;
+    /**
+     * This member's reliable casts: those sent down through here, and those a layer below made itself (a
+     * sequencer's decisions, seen when they come up still carrying that layer's header bit). Others may deliver
+     * them before this member does (total order), so this, not its own deliveries, bounds what gossip may claim.
+     */
+    private long ownSent;
     private long[] stable;
     private long[] highest;
     private boolean[] excluded;
@@ -120,6 +126,9 @@ public final class Stable extends Layer {
             return;
         }
         if (!event.unreliable) {
+            if (event.peer == ctx.rank() && (event.headers & (ctx.headerBit() - 1)) != 0) {
+                ownSent++;
+            }
             delivered[ctx.rank()][event.peer]++;
             ctx.up(event);
             if (++sinceGossip >= gossipEvery) {
@@ -150,7 +159,7 @@ public final class Stable extends Layer {
         long[] theirs = delivered[event.peer];
         int me = ctx.rank();
         long mine = Seqnos.widen(buffer.getInt(at + 2 + 4 * me, WireIds.ORDER), theirs[me]);
-        if (mine > delivered[me][me]) {
+        if (mine > ownSent) {
             impossible.incrementRelease();
             ctx.release(event);
             return;
@@ -166,6 +175,9 @@ public final class Stable extends Layer {
 
     @Override
     public void down(Event event) {
+        if (event.type == Event.CAST && !event.unreliable) {
+            ownSent++;
+        }
         if (event.type == Event.FLUSH) {
             for (int member = 0; member < ctx.groupSize(); member++) {
                 excluded[member] |= event.vector[member] != 0;

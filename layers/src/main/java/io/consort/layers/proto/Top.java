@@ -10,7 +10,8 @@ import org.agrona.concurrent.status.AtomicCounter;
 
 /**
  * The adapter between the stack and the application: messages reaching the top are handed to the
- * {@link MessageHandler}. A message in one extent is handed over in place; one in several extents (a
+ * {@link MessageHandler}. One still carrying a layer's header bit is that layer's own reliable message (a
+ * sequencer's decision), passed up only so that stability counts it, and is not delivered. A message in one extent is handed over in place; one in several extents (a
  * reassembled large message) is gathered into a reusable buffer first, which grows only while the member warms up.
  */
 public final class Top extends Layer {
@@ -48,7 +49,7 @@ public final class Top extends Layer {
     @Override
     public void up(Event event) {
         try {
-            if (event.isMessage() && !event.unreliable) {
+            if (event.isMessage() && !event.unreliable && event.headers == 0) {
                 deliver(event);
             }
         } finally {

@@ -34,6 +34,11 @@ public final class EventQueue {
         return event;
     }
 
+    /** The oldest event, left in place, or null when empty. */
+    public Event peek() {
+        return head == tail ? null : ring[(int) (head & mask)];
+    }
+
     public boolean isEmpty() {
         return head == tail;
     }

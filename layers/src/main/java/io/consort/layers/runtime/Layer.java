@@ -49,6 +49,33 @@ public abstract class Layer implements StackShape {
     }
 
     /**
+     * Whether the application's next message may enter the stack now: a {@link Event#CAST} to all, or a
+     * {@link Event#SEND} to rank {@code peer}, taking {@code packets} packets. A layer that would have to hold it
+     * back (flow control with a full window) says no, and the message waits in the application's ring, where a
+     * view change finds it unsent rather than half-way down a stack that cannot drain.
+     */
+    public boolean admits(int type, int peer, int packets) {
+        return true;
+    }
+
+    /**
+     * Called at the end of a duty cycle after {@link LayerContext#flushSoon()} asked for it: a layer that gathers
+     * work during a cycle (a sequencer's ordering decisions) sends it here, once per cycle, with no timer and so
+     * no added latency when the member is idle.
+     */
+    public void flush() {
+    }
+
+    /**
+     * The view is over and the next one is about to be installed: pass up whatever the view's rules still
+     * deliver (a total-order layer delivers its unordered casts in an order every survivor shares). Called on
+     * every layer, top first, after the flush that ended the view and before {@link #close()}; not called when
+     * the member leaves or is excluded.
+     */
+    public void endView() {
+    }
+
+    /**
      * The most frames received from the network this layer can hold at once (out-of-order and reassembly
      * buffers). The member checks that its receive account covers the sum, so receiving never deadlocks.
      */

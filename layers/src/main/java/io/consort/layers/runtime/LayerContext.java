@@ -121,6 +121,11 @@ public final class LayerContext {
         }
     }
 
+    /** Asks for this layer's {@link Layer#flush()} at the end of the current duty cycle. */
+    public void flushSoon() {
+        stack.flushRequests |= 1 << index;
+    }
+
     /** A counter labelled with this layer's name. Call from {@link Layer#init}, never per message. */
     public AtomicCounter counter(String name) {
         return stack.counters.counter(stack.layers[index].name(), name);

@@ -197,6 +197,7 @@ public final class MemberAgent implements Agent, ControlledMessageHandler, Deadl
             work += ring.controlledRead(this, config.applicationLimit());
         }
         pollTimers();
+        work += stack.flushLayers();
         work += transport.flush();
         dutyCycles.incrementRelease();
         log.checkPools(now);
@@ -208,6 +209,11 @@ public final class MemberAgent implements Agent, ControlledMessageHandler, Deadl
             work++;
         }
         if (left) {
+            if (!excluded) {
+                // It took part in the flush to the end: it delivers what the view's rules still deliver.
+                stack.endView();
+                handler.onLeft();
+            }
             stack.close();
             transport.close();
         }
@@ -220,6 +226,7 @@ public final class MemberAgent implements Agent, ControlledMessageHandler, Deadl
                 timers.cancelTimer(id);
             }
         }
+        stack.endView();
         stack.ticks = null;
         stack.close();
         start(next);
@@ -254,7 +261,8 @@ public final class MemberAgent implements Agent, ControlledMessageHandler, Deadl
         int needed = stack.framesPerMessage(length);
         boolean large = needed > 1;
         if (!frames.canAcquire(Account.SEND, needed) || events.available() <= EVENT_RESERVE
-            || (large && staging.onLoan())) {
+            || (large && staging.onLoan())
+            || !stack.admits(peer == Transport.ALL ? Event.CAST : Event.SEND, peer, needed)) {
             applicationBlocked.incrementRelease();
             return Action.ABORT;
         }
@@ -389,7 +397,6 @@ public final class MemberAgent implements Agent, ControlledMessageHandler, Deadl
     public void left() {
         left = true;
         log.left(current);
-        handler.onLeft();
     }
 
     @Override

@@ -17,9 +17,12 @@ public final class Services {
     public static final int FLOW_CONTROL = 1 << 4;
     /** Messages larger than one packet. */
     public static final int FRAGMENTATION = 1 << 5;
+    /** Multicasts delivered in the same order at every member. */
+    public static final int TOTAL_ORDER = 1 << 6;
 
     private static final String[] NAMES = {
-        "FIFO multicast", "FIFO point-to-point", "stability", "acknowledgements", "flow control", "fragmentation"};
+        "FIFO multicast", "FIFO point-to-point", "stability", "acknowledgements", "flow control", "fragmentation",
+        "total order"};
 
     private Services() {
     }

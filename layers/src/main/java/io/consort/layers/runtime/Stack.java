@@ -20,6 +20,8 @@ public final class Stack {
     final int maxMessageLength;
     final int maxGroupSize;
     private final int fingerprint;
+    /** Bit i set: layer i asked for {@link Layer#flush()} at the end of this duty cycle. */
+    int flushRequests;
     /** Fires the layers' ticks: set by the member that runs the stack, null for a stack no member runs. */
     TickScheduler ticks;
 
@@ -202,6 +204,38 @@ public final class Stack {
     /** Frames, hence packets, a message of {@code length} bytes takes: at least one. */
     public int framesPerMessage(int length) {
         return length == 0 ? 1 : (length + maxFragmentPayload - 1) / maxFragmentPayload;
+    }
+
+    /** True if every layer {@link Layer#admits} the application's next message. */
+    public boolean admits(int type, int peer, int packets) {
+        for (Layer layer : layers) {
+            if (!layer.admits(type, peer, packets)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Runs the {@link Layer#flush()} of every layer that asked for one, top first, until none asks again (a flush
+     * may send what makes another layer ask); returns how many ran.
+     */
+    public int flushLayers() {
+        int ran = 0;
+        while (flushRequests != 0) {
+            int index = 31 - Integer.numberOfLeadingZeros(flushRequests);
+            flushRequests &= ~(1 << index);
+            layers[index].flush();
+            ran++;
+        }
+        return ran;
+    }
+
+    /** Tells every layer, top first, that the view is over: see {@link Layer#endView()}. */
+    public void endView() {
+        for (int i = layers.length - 1; i >= 0; i--) {
+            layers[i].endView();
+        }
     }
 
     /** Closes every layer, top first, so that buffered frames and events go back to their pools. */

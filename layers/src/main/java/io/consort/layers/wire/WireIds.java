@@ -55,6 +55,12 @@ public final class WireIds {
     public static final byte GMP_MERGE_GRANT = 20;
     public static final byte GMP_MERGE_DENY = 21;
 
+    /** total header kind: the sequencer's ordering decision. */
+    public static final byte TOTAL_ORDER = 1;
+
+    /** chk_total header kind: a member's delivery count and the hash of its delivery order up to there. */
+    public static final byte CHK_TOTAL = 1;
+
     /** chk_fifo header kind. */
     public static final byte CHK_FIFO = 1;
 
@@ -62,6 +68,11 @@ public final class WireIds {
     public static final byte FRAG_FIRST = 1;
     public static final byte FRAG_MIDDLE = 2;
     public static final byte FRAG_LAST = 3;
+
+    /** xfer kinds: a member's state report (cast), a chunk of state and its end (sends from the donor). */
+    public static final byte XFER_STATUS = 1;
+    public static final byte XFER_CHUNK = 2;
+    public static final byte XFER_END = 3;
 
     private WireIds() {
     }

@@ -164,6 +164,65 @@ public final class VsyncChecker {
         }
     }
 
+    /**
+     * Total order, for total-order stacks: any two processes that installed the same view and then the same next
+     * one (or both stopped in it) delivered their common casts of it in the same order; with virtual synchrony,
+     * they delivered the same sequence, so the view change sits at the same point of both streams. Processes
+     * that part in a view (a partition) agree on what the sequencer's decisions ordered but may order the rest
+     * differently, each side by the same rule over a different cut. Returns the first violation, or null.
+     */
+    public String checkTotalOrder() {
+        Map<String, List<History.Installed>> byView = new HashMap<>();
+        Map<History.Installed, Endpoint> owner = new HashMap<>();
+        for (History history : histories) {
+            for (int i = 0; i < history.views.size(); i++) {
+                History.Installed installed = history.views.get(i);
+                String next = i + 1 < history.views.size() ? history.views.get(i + 1).view.id().toString()
+                    : history.left ? "left" : "stopped";
+                byView.computeIfAbsent(installed.view.id() + " -> " + next, id -> new ArrayList<>()).add(installed);
+                owner.put(installed, history.process);
+            }
+        }
+        for (Map.Entry<String, List<History.Installed>> entry : byView.entrySet()) {
+            List<History.Installed> installs = entry.getValue();
+            for (int i = 0; i < installs.size(); i++) {
+                for (int j = i + 1; j < installs.size(); j++) {
+                    String clash = firstOrderClash(installs.get(i).casts, installs.get(j).casts);
+                    if (clash != null) {
+                        violation("total order in " + entry.getKey() + ": " + owner.get(installs.get(i)) + " and "
+                            + owner.get(installs.get(j)) + " delivered " + clash);
+                        return firstViolation();
+                    }
+                }
+            }
+        }
+        return firstViolation();
+    }
+
+    /** Where two delivery sequences order their common casts differently, or null. */
+    private static String firstOrderClash(List<long[]> first, List<long[]> second) {
+        Map<String, Integer> position = new HashMap<>();
+        for (int i = 0; i < second.size(); i++) {
+            long[] d = second.get(i);
+            position.put(d[0] + "#" + d[1] + ":" + d[2], i);
+        }
+        int last = -1;
+        String lastKey = null;
+        for (long[] d : first) {
+            String key = d[0] + "#" + d[1] + ":" + d[2];
+            Integer at = position.get(key);
+            if (at == null) {
+                continue;
+            }
+            if (at < last) {
+                return lastKey + " before " + key + " and the other way round";
+            }
+            last = at;
+            lastKey = key;
+        }
+        return null;
+    }
+
     private void checkPrimaries() {
         Map<Long, ViewId> primaryAt = new HashMap<>();
         for (History history : histories) {

@@ -78,7 +78,7 @@ final class FaultPlan {
         restartAll(group, addresses);
     }
 
-    private static void restartAll(DynamicGroup group, int addresses) {
+    static void restartAll(DynamicGroup group, int addresses) {
         for (int address = 0; address < addresses; address++) {
             Member process = group.process(address);
             if (process == null) {
@@ -88,7 +88,7 @@ final class FaultPlan {
     }
 
     /** The address of the process that coordinates the view of the lowest running address, or -1. */
-    private static int coordinator(DynamicGroup group, int addresses) {
+    static int coordinator(DynamicGroup group, int addresses) {
         for (int address = 0; address < addresses; address++) {
             Member process = group.process(address);
             if (process != null) {
@@ -108,7 +108,7 @@ final class FaultPlan {
         return side;
     }
 
-    private static int[] complement(int[] side, int addresses) {
+    static int[] complement(int[] side, int addresses) {
         int[] rest = new int[addresses - side.length];
         for (int address = 0, i = 0; address < addresses; address++) {
             boolean in = false;
