@@ -97,7 +97,20 @@ class StackDescriptionTest {
     @Test
     void unknownLayerListsTheKnownOnes() {
         assertMentions(failure("frag:flow:stable:pt2pt:mnack"),
-            "unknown layer 'mnack'", "known layers are [frag, flow, stable, pt2pt, mnak, suspect, slander, gmp, chk_fifo, chk_sync]");
+            "unknown layer 'mnack'", "known layers are [frag, flow, stable, pt2pt, mnak, suspect, slander, gmp, total,",
+            "chk_total", "chk_fifo, chk_sync]");
+    }
+
+    @Test
+    void totalStacksLeaveRoomForTheSequencersDecisions() {
+        assertEquals(List.of("gmp", "frag", "flow", "stable", "total", "pt2pt", "mnak", "slander", "suspect"),
+            StackDescription.parse("total").layerNames());
+        assertMentions(failure("gmp:frag:flow:stable:total:pt2pt:mnak:slander:suspect"),
+            "flow casts=256 plus total decisions=32 exceed mnak window=256", "lower flow casts to 224");
+        assertMentions(failure("gmp:frag:flow(casts=32):stable:total(window=64):pt2pt:mnak(window=128)"),
+            "total window=64 is below mnak window=128");
+        assertMentions(failure("gmp:frag:total:flow(casts=200):stable:pt2pt:mnak"),
+            "layer 'total' needs stability, flow control from a layer above it");
     }
 
     @Test
