@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Throughput of a 3-member group over the loss-free in-memory network: one thread drives every member, so the
+ * Throughput of a group (3 members unless {@code --members N}) over the loss-free in-memory network: one thread drives every member, so the
  * figures are the protocol's own cost (copies, headers, windows, stability gossip), not a network's.
  *
  * <p>For each scenario (one sender or all senders, at each message size) a fresh group is built, warmed up, then
@@ -25,11 +25,11 @@ import java.util.Locale;
  * <pre>
  * java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -cp benchmarks/target/benchmarks.jar \
  *     io.consort.bench.GroupThroughput [--quick] [--jit-warmup-ms N] [--warmup-ms N] [--measure-ms N] [--messages N]
- *     [--sizes 64,1024,8192,65536] [--senders one|all|both] [--tick-ns N] [--burst N] [--stack DESCRIPTION] [--verbose]
+ *     [--sizes 64,1024,8192,65536] [--senders one|all|both] [--members N] [--tick-ns N] [--burst N] [--stack DESCRIPTION] [--verbose]
  * </pre>
  */
 public final class GroupThroughput {
-    static final int MEMBERS = 3;
+    static final int DEFAULT_MEMBERS = 3;
     private static final long DRAIN_ROUNDS = 50_000_000L;
 
     private GroupThroughput() {
@@ -47,6 +47,7 @@ public final class GroupThroughput {
         long tickNanos = 1000;
         int burst = 64;
         String stack = "reliable-fifo";
+        int members = DEFAULT_MEMBERS;
         boolean verbose;
 
         static Options parse(String[] args) {
@@ -58,6 +59,9 @@ public final class GroupThroughput {
                         options.warmupMillis = 200;
                         options.measureMillis = 300;
                         options.jitWarmupMillis = 0;
+                        break;
+                    case "--members":
+                        options.members = Integer.parseInt(value(args, ++i, arg));
                         break;
                     case "--warmup-ms":
                         options.warmupMillis = Long.parseLong(value(args, ++i, arg));
@@ -137,6 +141,7 @@ public final class GroupThroughput {
         double seconds;
         double cpuSeconds;
         long multicast;
+        int members;
         long deliveries;
         long allocatedBytes;
         long retransmitted;
@@ -152,7 +157,7 @@ public final class GroupThroughput {
         }
 
         double deliveredPerSecond() {
-            return deliveries / (double) MEMBERS / seconds;
+            return deliveries / (double) members / seconds;
         }
 
         double megabytesPerSecond() {
@@ -169,7 +174,7 @@ public final class GroupThroughput {
         }
 
         double allocatedPerMessage() {
-            return deliveries == 0 ? 0 : allocatedBytes / (deliveries / (double) MEMBERS);
+            return deliveries == 0 ? 0 : allocatedBytes / (deliveries / (double) members);
         }
 
         boolean ok() {
@@ -201,7 +206,7 @@ public final class GroupThroughput {
     static List<Result> run(Options options, java.io.PrintStream out) {
         com.sun.management.ThreadMXBean threads = threadBean();
         out.printf("Consort group throughput: %d members, stack %s, InMemoryNetwork (loss-free), one driving thread%n",
-            MEMBERS, options.stack);
+            options.members, options.stack);
         out.printf("%s, %s %s, %d cpus, %s%n", LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME),
             System.getProperty("java.vm.name"), System.getProperty("java.version"),
             Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"));
@@ -238,7 +243,7 @@ public final class GroupThroughput {
         }
         out.println();
         out.println("multicast/s: application messages accepted by Member.multicast; delivered/s: messages"
-            + " delivered at every member (deliveries / " + MEMBERS + ");");
+            + " delivered at every member (deliveries / " + options.members + ");");
         out.println("ns/msg/member: driving-thread time per delivery, i.e. the whole stack's cost per message per"
             + " member (sender side included); alloc B/msg: bytes");
         out.println("the driving thread allocated per delivered message during the measurement (ThreadMXBean);"
@@ -253,8 +258,9 @@ public final class GroupThroughput {
         Result result = new Result();
         result.senders = allSenders ? "all" : "one";
         result.size = size;
-        int senders = allSenders ? MEMBERS : 1;
-        BenchGroup group = new BenchGroup(MEMBERS, size, options.tickNanos, options.stack);
+        result.members = options.members;
+        int senders = allSenders ? options.members : 1;
+        BenchGroup group = new BenchGroup(options.members, size, options.tickNanos, options.stack);
         try {
             long warmupEnd = System.nanoTime() + options.warmupMillis * 1_000_000L;
             while (System.nanoTime() < warmupEnd) {
@@ -268,7 +274,7 @@ public final class GroupThroughput {
             long end;
             long rounds = 0;
             if (options.messages > 0) {
-                long target = deliveriesBefore + options.messages * MEMBERS;
+                long target = deliveriesBefore + options.messages * options.members;
                 while (group.deliveries() < target) {
                     offerAndRound(group, senders, size, options.burst);
                     rounds++;
@@ -295,7 +301,7 @@ public final class GroupThroughput {
             result.dropped = group.counterSum("dropped");
             if (options.verbose) {
                 StringBuilder counters = new StringBuilder();
-                for (int rank = 0; rank < MEMBERS; rank++) {
+                for (int rank = 0; rank < options.members; rank++) {
                     counters.append(group.member(rank).counters().dump());
                 }
                 result.counters = counters.toString();
@@ -310,9 +316,9 @@ public final class GroupThroughput {
     /** Compiles the hot path before the first scenario, so that scenario is not measured half-interpreted. */
     private static void jitWarmup(Options options) {
         int[] sizes = {64, 8 * 1024};
-        for (int senders = 1; senders <= MEMBERS; senders += MEMBERS - 1) {
+        for (int senders = 1; senders <= options.members; senders += options.members - 1) {
             for (int size : sizes) {
-                BenchGroup group = new BenchGroup(MEMBERS, size, options.tickNanos, options.stack);
+                BenchGroup group = new BenchGroup(options.members, size, options.tickNanos, options.stack);
                 long end = System.nanoTime() + options.jitWarmupMillis * 1_000_000L / 4;
                 while (System.nanoTime() < end) {
                     offerAndRound(group, senders, size, options.burst);

@@ -45,6 +45,7 @@ class SlowReceiverProperties {
             long heldBack = 0;
             for (int rank = 0; rank < members; rank++) {
                 heldBack += run.workload.backPressured(rank)
+                    + run.group.member(rank).counters().value("member application blocked")
                     + run.group.member(rank).counters().value("flow casts held back");
                 assertTrue(peak[rank] <= run.group.member(rank).frames().frameCount());
             }

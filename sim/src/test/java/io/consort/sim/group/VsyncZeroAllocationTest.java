@@ -23,7 +23,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
 /**
- * Once a {@code vsync} group has formed, its steady state allocates nothing per message: three members join with
+ * Once a {@code vsync} group (or, in a subclass, another membership stack) has formed, its steady state
+ * allocates nothing per message: three members join with
  * {@link Member#join} over the simulated network, merge into one view, warm up, then multicast a million
  * messages (thousands of flow windows, all three sending) while the driving thread's allocated-bytes counter is
  * watched. The membership layers stay in the stack the whole time (gmp's ticks and merge checks, suspect's
@@ -50,15 +51,21 @@ class VsyncZeroAllocationTest {
     private final long[] offered = new long[MEMBERS];
     private long castsToOffer;
     private final Driver driver;
+    private final String stackName;
 
     VsyncZeroAllocationTest() {
+        this("vsync");
+    }
+
+    VsyncZeroAllocationTest(String stackName) {
+        this.stackName = stackName;
         SimNetworkConfig config = new SimNetworkConfig(MEMBERS, 42).defaultLink(new LinkConfig().delay(20_000, 0));
         network = new SimNetwork(config);
         driver = new Driver(network);
         MemberConfig member = Sizing.memberConfig(MEMBERS, LENGTH, WINDOW, config.maxPacketLength())
             .maxGroupSize(MEMBERS);
         member.frames().leakDetection(LeakDetector.Level.OFF);
-        StackDescription stack = StackDescription.parse("vsync");
+        StackDescription stack = StackDescription.parse(stackName);
         int[] seeds = new int[MEMBERS];
         for (int address = 0; address < MEMBERS; address++) {
             seeds[address] = address;
@@ -71,7 +78,7 @@ class VsyncZeroAllocationTest {
     }
 
     @Test
-    void vsyncSteadyStateAllocatesNothingPerMessage() {
+    void steadyStateAllocatesNothingPerMessage() {
         try {
             assertTrue(runUntil(this::converged, 30 * SECOND), "the members did not form one view");
             ViewId formed = members[0].view().id();
@@ -87,7 +94,7 @@ class VsyncZeroAllocationTest {
             boolean finished = runUntil(done, 3600 * SECOND);
             long allocated = threads.getCurrentThreadAllocatedBytes() - before;
 
-            System.out.printf("vsync: %d multicasts (%d deliveries) measured, %d bytes allocated, view %s,"
+            System.out.printf(stackName + ": %d multicasts (%d deliveries) measured, %d bytes allocated, view %s,"
                 + " %d ms of virtual time%n", MEASURED, delivered() - WARM_UP * MEMBERS, allocated,
                 members[0].view().id(), network.clock().nanoTime() / 1_000_000);
             assertTrue(finished, "the measured messages were not all delivered");
@@ -104,7 +111,7 @@ class VsyncZeroAllocationTest {
             long idleBefore = threads.getCurrentThreadAllocatedBytes();
             runUntil(never, IDLE);
             long idleAllocated = threads.getCurrentThreadAllocatedBytes() - idleBefore;
-            System.out.printf("vsync: %d bytes allocated in %d s of idle virtual time%n", idleAllocated,
+            System.out.printf(stackName + ": %d bytes allocated in %d s of idle virtual time%n", idleAllocated,
                 IDLE / SECOND);
             assertEquals(formed, members[0].view().id(), "the view changed while idle");
             assertTrue(idleAllocated < ZeroAllocationTest.ONE_OFF_BYTES, idleAllocated + " bytes allocated in "
