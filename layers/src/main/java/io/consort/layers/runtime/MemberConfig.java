@@ -38,7 +38,7 @@ public final class MemberConfig {
     /**
      * A configuration whose pools hold what the reliable layers may buffer with windows of {@code window}: the
      * receive account covers what mnak, pt2pt and frag may hold for every other member, the send account a few of
-     * the largest messages, the events all of that.
+     * the largest messages, the events all of that and what a total-order layer holds (a window per member).
      */
     public static MemberConfig sizedFor(int maxGroupSize, int maxMessageLength, int window, int maxPacketLength) {
         FramePoolConfig frames = new FramePoolConfig();
@@ -49,7 +49,9 @@ public final class MemberConfig {
         int send = Math.max(1024, 2 * perMessage + 2 * window);
         int control = 256;
         frames.frameCount(receive + send + control).receiveLimit(receive).sendLimit(send).controlLimit(control);
-        int events = send + 2 * (maxGroupSize - 1) * window + 2 * maxGroupSize + MemberAgent.EVENT_RESERVE + 256;
+        int ordering = (maxGroupSize + 1) * window;
+        int events = send + 2 * (maxGroupSize - 1) * window + ordering + 2 * maxGroupSize + MemberAgent.EVENT_RESERVE
+            + 256;
         return new MemberConfig().frames(frames).eventCount(events).maxGroupSize(maxGroupSize)
             .maxMessageLength(maxMessageLength).pollLimit(pollLimit);
     }

@@ -6,7 +6,8 @@ package io.consort.sim.group;
  * decision and the sequencer casts one per duty cycle.
  */
 class TotalZeroAllocationTest extends VsyncZeroAllocationTest {
-    TotalZeroAllocationTest() {
-        super("total");
+    @Override
+    String stackName() {
+        return "total";
     }
 }

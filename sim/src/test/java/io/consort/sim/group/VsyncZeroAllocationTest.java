@@ -51,14 +51,9 @@ class VsyncZeroAllocationTest {
     private final long[] offered = new long[MEMBERS];
     private long castsToOffer;
     private final Driver driver;
-    private final String stackName;
+    private final String stackName = stackName();
 
     VsyncZeroAllocationTest() {
-        this("vsync");
-    }
-
-    VsyncZeroAllocationTest(String stackName) {
-        this.stackName = stackName;
         SimNetworkConfig config = new SimNetworkConfig(MEMBERS, 42).defaultLink(new LinkConfig().delay(20_000, 0));
         network = new SimNetwork(config);
         driver = new Driver(network);
@@ -75,6 +70,11 @@ class VsyncZeroAllocationTest {
             members[address] = Member.join(GROUP_ID, new Endpoint(address, 1), seeds, member, stack::layers,
                 network.transportFactory(address), counters[address], network.clock());
         }
+    }
+
+    /** The stack under test; a constant, read while constructing. */
+    String stackName() {
+        return "vsync";
     }
 
     @Test
