@@ -17,7 +17,8 @@ import net.jqwik.api.constraints.IntRange;
  * pauses, leaves) plus crashes and partitions of the sequencer (the view's rank 0): every pair of processes
  * delivers the casts of a view they both installed in the same order, virtual synchrony and everything else the
  * {@link VsyncChecker} judges still hold, chk_total and chk_sync count no violation, and pools are whole when
- * quiet. Every process multicasts throughout, so the order is contested. A failure prints its seed.
+ * quiet. Every process multicasts throughout, so the order is contested. A failure prints its seed;
+ * {@code TotalOrderReplay} replays it or runs many more schedules.
  */
 class TotalOrderProperties {
     static final long MS = 1_000_000L;
