@@ -80,13 +80,6 @@ public final class Flow extends Layer {
     @Override
     public void init(LayerContext context) {
         super.init(context);
-        int largest = context.framesPerMessage(context.maxMessageLength());
-        if (largest > castWindow || largest > sendWindow) {
-            throw new IllegalArgumentException("flow windows casts=" + castWindow + " sends=" + sendWindow
-                + " are smaller than the " + largest + " packets of a message of maxMessageLength "
-                + context.maxMessageLength() + ": raise the windows to at least " + largest
-                + " or lower maxMessageLength");
-        }
         int capacity = context.frames().limit(Account.SEND);
         castsWaiting = new EventQueue(capacity);
         sendsSent = new long[context.groupSize()];
@@ -101,14 +94,19 @@ public final class Flow extends Layer {
         sendsHeld = context.counter("sends held back");
     }
 
-    /** The application's message waits in its ring unless its every packet fits the window now. */
+    /**
+     * The application's message waits in its ring unless its every packet fits the window now, or, for a
+     * message larger than the whole window, until nothing is outstanding (the rest then waits here).
+     */
     @Override
     public boolean admits(int type, int peer, int packets) {
         if (type == Event.CAST) {
-            return castsWaiting.isEmpty() && castsSent - castsStable + packets <= castWindow;
+            long outstanding = castsSent - castsStable;
+            return castsWaiting.isEmpty() && (outstanding + packets <= castWindow || outstanding == 0);
         }
-        return excluded[peer]
-            || sendsWaiting[peer].isEmpty() && sendsSent[peer] - sendsAcked[peer] + packets <= sendWindow;
+        long outstanding = sendsSent[peer] - sendsAcked[peer];
+        return excluded[peer] || sendsWaiting[peer].isEmpty() && (outstanding + packets <= sendWindow
+            || outstanding == 0);
     }
 
     @Override

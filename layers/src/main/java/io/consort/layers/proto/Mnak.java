@@ -40,6 +40,9 @@ public final class Mnak extends Layer {
     static final int NAK_RUN_LENGTH = 6;
     static final int NAK_LENGTH = 3 + MAX_NAK_RUNS * NAK_RUN_LENGTH;
     private static final long NO_LIMIT = Long.MAX_VALUE;
+    private static final long NEVER = Long.MIN_VALUE / 2;
+    /** The longest a receiver waits for a repair before asking again, however slow the path. */
+    static final long MAX_REPAIR_WAIT_NANOS = 2_000_000_000L;
     /** Ticks without stability progress before the last own cast is resent, then twice as many, up to the max. */
     static final int PROBE_TICKS = 8;
     static final int MAX_PROBE_TICKS = 512;
@@ -51,6 +54,16 @@ public final class Mnak extends Layer {
     private ReceiveWindow[] received;
     private long[] highestKnown;
     private long[] expectedAtLastTick;
+    /**
+     * Per origin, NAK pacing that follows what the path carries: a NAK asks again for a run only after
+     * {@code repairWait}, twice the time the last repair took to start arriving (at least one tick), doubled
+     * while nothing arrives. On a slow or congested link, repairs queued behind data are not asked for again
+     * and again (a retransmission storm); on a fast one a lost packet is asked for within a tick or two.
+     */
+    private long[] lastNakAt;
+    private long[] expectedAtNak;
+    private long[] repairWait;
+    private boolean[] timingRepair;
     private long[] limit;
     private int[] askFrom;
     private boolean cutPending;
@@ -118,6 +131,12 @@ public final class Mnak extends Layer {
         received = ReceiveWindow.perMember(members, window);
         highestKnown = new long[members];
         expectedAtLastTick = new long[members];
+        lastNakAt = new long[members];
+        java.util.Arrays.fill(lastNakAt, NEVER);
+        expectedAtNak = new long[members];
+        repairWait = new long[members];
+        java.util.Arrays.fill(repairWait, nakIntervalNanos);
+        timingRepair = new boolean[members];
         limit = new long[members];
         java.util.Arrays.fill(limit, NO_LIMIT);
         askFrom = new int[members];
@@ -374,6 +393,9 @@ public final class Mnak extends Layer {
         }
         ctx.release(event);
         cutPending = true;
+        // A cut asks a member that has the casts, often not their origin: ask at once, not at a learned pace.
+        java.util.Arrays.fill(lastNakAt, NEVER);
+        java.util.Arrays.fill(repairWait, nakIntervalNanos);
         ctx.tickSoon();
         for (int origin = 0; origin < ctx.groupSize(); origin++) {
             if (origin != ctx.rank()) {
@@ -418,7 +440,20 @@ public final class Mnak extends Layer {
             long wanted = Math.min(highestKnown[origin], limit[origin]);
             boolean stalled = expected < wanted && expected == expectedAtLastTick[origin];
             expectedAtLastTick[origin] = expected;
-            if (stalled) {
+            if (timingRepair[origin] && expected > expectedAtNak[origin]) {
+                // The first progress since the NAK: how long a repair takes over this path now.
+                timingRepair[origin] = false;
+                repairWait[origin] = Math.max(nakIntervalNanos, Math.min(MAX_REPAIR_WAIT_NANOS,
+                    2 * (now - lastNakAt[origin])));
+            }
+            if (stalled && now - lastNakAt[origin] >= repairWait[origin]) {
+                if (expected == expectedAtNak[origin] && lastNakAt[origin] != NEVER) {
+                    // A whole wait without progress: the path is lossy or full; ask less often.
+                    repairWait[origin] = Math.min(MAX_REPAIR_WAIT_NANOS, 2 * repairWait[origin]);
+                }
+                lastNakAt[origin] = now;
+                expectedAtNak[origin] = expected;
+                timingRepair[origin] = true;
                 sendNak(origin, wanted);
             }
         }

@@ -34,7 +34,10 @@ import org.agrona.concurrent.status.AtomicCounter;
  * <p>Bounds: place stable and flow above this layer. Stability then counts a cast only once it is delivered
  * in order everywhere, so each origin has at most its flow window of casts held here; the sequencer sends at most
  * {@code decisions} decisions not yet stable, and the stack checks that mnak's window covers the flow window
- * plus those, so no reliability window ever fills and decisions always get through.
+ * plus those, so no reliability window ever fills and decisions always get through. A message larger than the
+ * whole flow window is the exception: its last packets wait in flow for window room, so if the sequencer fails
+ * while it is being sent its sender cannot drain and is excluded by the flush's timeout (it rejoins as a new
+ * incarnation); keep messages within the window, or the window above the largest message.
  *
  * <pre>
  * ORDER: kind(1)=TOTAL_ORDER  runs(2)  { origin(1) count(2) } * runs

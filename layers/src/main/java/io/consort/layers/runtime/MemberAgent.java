@@ -21,8 +21,9 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 
 /**
- * One member's duty cycle: poll the transport, take application messages from the ring, fire due layer timers,
- * flush the transport. Runs on an {@code AgentRunner} for real, or is called directly by the simulator.
+ * One member's duty cycle: poll the transport, fire due layer timers, take application messages from the ring,
+ * flush the layers that asked and then the transport. Runs on an {@code AgentRunner} for real, or is called
+ * directly by the simulator.
  *
  * <p>The agent is the member across views: it owns the transport, the pools, the counters and the application
  * ring, and holds the stack of the current view. When a membership layer installs a new view, the agent closes
@@ -193,10 +194,11 @@ public final class MemberAgent implements Agent, ControlledMessageHandler, Deadl
     private int dutyCycle() {
         now = clock.nanoTime();
         int work = transport.poll(bottom, config.pollLimit());
+        pollTimers();
+        // After the timers: a stability notice they raised may be what opens flow's window for the ring.
         if (!blocked) {
             work += ring.controlledRead(this, config.applicationLimit());
         }
-        pollTimers();
         work += stack.flushLayers();
         work += transport.flush();
         dutyCycles.incrementRelease();
