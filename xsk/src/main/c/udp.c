@@ -120,6 +120,52 @@ JNIEXPORT jint JNICALL Java_io_consort_xsk_udp_UdpNative_receive(JNIEnv *env, jc
 	return n;
 }
 
+/*
+ * As receive, but datagram i lands at address + offsets[i] (a free frame of the caller's pool, wherever it is),
+ * never waits, and reports no source port beyond what the caller needs to tell members apart.
+ */
+JNIEXPORT jint JNICALL Java_io_consort_xsk_udp_UdpNative_receiveScattered(JNIEnv *env, jclass cls, jlong handle,
+									    jlong address, jintArray offsets,
+									    jint capacity, jintArray lengths,
+									    jintArray sources, jintArray ports, jint max)
+{
+	struct consort_udp *udp = FROM_HANDLE(struct consort_udp, handle);
+	char *base = FROM_HANDLE(char, address);
+	jint *in_offsets, *out_lengths, *out_sources, *out_ports;
+	int i, n;
+
+	if (!udp || max <= 0 || max > udp->max_batch || capacity <= 0)
+		return -EINVAL;
+	in_offsets = (*env)->GetPrimitiveArrayCritical(env, offsets, NULL);
+	for (i = 0; i < max; i++) {
+		udp->iovecs[i].iov_base = base + in_offsets[i];
+		udp->iovecs[i].iov_len = (size_t)capacity;
+		memset(&udp->messages[i].msg_hdr, 0, sizeof(udp->messages[i].msg_hdr));
+		udp->messages[i].msg_hdr.msg_iov = &udp->iovecs[i];
+		udp->messages[i].msg_hdr.msg_iovlen = 1;
+		udp->messages[i].msg_hdr.msg_name = &udp->addresses[i];
+		udp->messages[i].msg_hdr.msg_namelen = sizeof(udp->addresses[i]);
+	}
+	(*env)->ReleasePrimitiveArrayCritical(env, offsets, in_offsets, JNI_ABORT);
+	n = recvmmsg(udp->fd, udp->messages, (unsigned int)max, MSG_DONTWAIT, NULL);
+	if (n < 0)
+		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : NEG_ERRNO();
+	out_lengths = (*env)->GetPrimitiveArrayCritical(env, lengths, NULL);
+	out_sources = (*env)->GetPrimitiveArrayCritical(env, sources, NULL);
+	out_ports = (*env)->GetPrimitiveArrayCritical(env, ports, NULL);
+	for (i = 0; i < n; i++) {
+		/* A datagram longer than the slot was cut: report one byte more than fits so the caller sees it. */
+		out_lengths[i] = (udp->messages[i].msg_hdr.msg_flags & MSG_TRUNC) ? capacity + 1
+									   : (jint)udp->messages[i].msg_len;
+		out_sources[i] = (jint)ntohl(udp->addresses[i].sin_addr.s_addr);
+		out_ports[i] = ntohs(udp->addresses[i].sin_port);
+	}
+	(*env)->ReleasePrimitiveArrayCritical(env, ports, out_ports, 0);
+	(*env)->ReleasePrimitiveArrayCritical(env, sources, out_sources, 0);
+	(*env)->ReleasePrimitiveArrayCritical(env, lengths, out_lengths, 0);
+	return n;
+}
+
 JNIEXPORT jint JNICALL Java_io_consort_xsk_udp_UdpNative_send(JNIEnv *env, jclass cls, jlong handle, jlong address,
 								jintArray offsets, jintArray lengths,
 								jintArray destinations, jintArray ports, jint count)

@@ -76,8 +76,28 @@ public final class UdpTransportConfig {
         return socketBufferBytes;
     }
 
+    /**
+     * A datagram to the group reaches the sockets bound to its port, on every host that joined: each member must
+     * listen on that one port, so members must differ by IP address. Members on one host with one address (told
+     * apart by port only) would construct fine and then hear nothing from each other.
+     */
+    private void requireMulticastLayout() {
+        for (int rank = 1; rank < members.length; rank++) {
+            if (members[rank].getPort() != members[0].getPort()) {
+                throw new IllegalArgumentException("multicast to " + multicastGroup.getHostAddress() + " needs every"
+                    + " member on one port, each on its own IP address, but members 0 and " + rank + " listen on"
+                    + " ports " + members[0].getPort() + " and " + members[rank].getPort() + ": the group's datagrams"
+                    + " would reach neither; for members on one host and address leave multicast out (ALL is then"
+                    + " a unicast fan-out), or give each member its own address on one port");
+            }
+        }
+    }
+
     void validate() {
         GroupAddresses.validate(localRank, members, multicastGroup);
+        if (multicastGroup != null) {
+            requireMulticastLayout();
+        }
         if (maxPacketLength <= 0 || maxPacketLength > 65507) {
             throw new IllegalArgumentException("maxPacketLength must be 1..65507, was " + maxPacketLength);
         }

@@ -118,6 +118,16 @@ class MisconfigurationTest {
     }
 
     @Test
+    void multicastWithMembersToldApartByPortIsRefused() throws Exception {
+        InetSocketAddress[] members = {at("127.0.0.1", PORT), at("127.0.0.1", PORT + 1)};
+        String message = refused(IllegalArgumentException.class, () -> udp(new UdpTransportConfig().members(0, members)
+            .multicast(InetAddress.getByName("239.77.0.9"), "lo")));
+        assertTrue(message.startsWith("multicast to 239.77.0.9 needs every member on one port"), message);
+        assertTrue(message.contains("ports " + PORT + " and " + (PORT + 1)), message);
+        assertEquals(0, pools.get(0).inUse());
+    }
+
+    @Test
     void membersWithOneAddressAreRefused() throws Exception {
         InetSocketAddress[] members = {at("127.0.0.1", PORT), at("127.0.0.1", PORT)};
         String message = refused(IllegalArgumentException.class,

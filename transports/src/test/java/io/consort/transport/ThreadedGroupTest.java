@@ -8,6 +8,8 @@ import io.consort.layers.api.MessageClaim;
 import io.consort.layers.api.SendResult;
 import io.consort.layers.runtime.MemberConfig;
 import io.consort.layers.runtime.View;
+import io.consort.layers.runtime.TransportFactory;
+import io.consort.layers.transport.BundlingTransport;
 import io.consort.layers.transport.Transport;
 import io.consort.stacks.StackDescription;
 import io.consort.testsupport.DeliveryChecker;
@@ -17,6 +19,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.DatagramChannel;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.concurrent.atomic.AtomicReference;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -28,7 +31,8 @@ import org.junit.jupiter.api.Test;
  * The API as an application uses it: three members over kernel UDP on 127.0.0.1, each duty cycle on its own
  * {@link AgentRunner} thread with a real clock, and a separate application thread per member multicasting
  * (half with {@code multicast}, half written in place with {@code tryClaim}) and sending point-to-point. Every
- * member must deliver every message exactly once, in order and intact, and give every frame back on close.
+ * member must deliver every message exactly once, in order and intact, and give every frame back on close. Over
+ * the plain UDP transport, and over batched UDP with bundling.
  */
 class ThreadedGroupTest {
     private static final int MEMBERS = 3;
@@ -37,6 +41,16 @@ class ThreadedGroupTest {
 
     @Test
     void membersOnTheirOwnThreadsDeliverEverything() throws Exception {
+        deliverEverything(UdpTransport::factory);
+    }
+
+    /** The same over sendmmsg/recvmmsg, with small packets bundled into shared datagrams. */
+    @Test
+    void batchedAndBundledMembersDeliverEverything() throws Exception {
+        deliverEverything(config -> BundlingTransport.wrap(BatchedUdpTransport.factory(config)));
+    }
+
+    private void deliverEverything(Function<UdpTransportConfig, TransportFactory> transport) throws Exception {
         InetSocketAddress[] addresses = new InetSocketAddress[MEMBERS];
         for (int rank = 0; rank < MEMBERS; rank++) {
             addresses[rank] = new InetSocketAddress(InetAddress.getLoopbackAddress(), freePort());
@@ -51,7 +65,7 @@ class ThreadedGroupTest {
             members[rank] = Member.create(new View(9, rank, MEMBERS), new MemberConfig().maxMessageLength(4000)
                     .errorHandler(error -> dutyCycleError.compareAndSet(null, error)),
                 StackDescription.parse("reliable-fifo").layers(),
-                UdpTransport.factory(new UdpTransportConfig().members(rank, addresses)), checker.handler(rank),
+                transport.apply(new UdpTransportConfig().members(rank, addresses)), checker.handler(rank),
                 SystemNanoClock.INSTANCE);
         }
         try {

@@ -4,22 +4,26 @@ import io.consort.iovec.FramePool;
 import io.consort.layers.runtime.CounterSet;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
 /**
- * A loss-free network inside one process, for benchmarks and examples: each member has an inbound ring, a send
- * copies the packet into the destination's ring, a poll copies it into a receive frame. Members must be driven
- * from one thread. A full ring drops the packet (counted); reliable layers resend it.
+ * A loss-free network inside one process, for tests, benchmarks and examples: each member has an inbound ring, a
+ * send copies the packet into the destination's ring, a poll copies it into a receive frame. A full ring drops
+ * the packet (counted); reliable layers resend it.
+ *
+ * <p>Members may run on one thread or each on its own (one {@code AgentRunner} per member, as the README does):
+ * every other member writes a member's inbound ring, so it is a many-to-one ring. An uncontended claim costs
+ * one compare-and-swap; a one-writer ring written by two threads would instead lose packets without a trace.
  */
 public final class InMemoryNetwork {
-    private final OneToOneRingBuffer[] inbound;
+    private final ManyToOneRingBuffer[] inbound;
     private final int maxPacketLength;
 
     public InMemoryNetwork(int members, int ringBytes, int maxPacketLength) {
-        inbound = new OneToOneRingBuffer[members];
+        inbound = new ManyToOneRingBuffer[members];
         for (int i = 0; i < members; i++) {
-            inbound[i] = new OneToOneRingBuffer(new UnsafeBuffer(
+            inbound[i] = new ManyToOneRingBuffer(new UnsafeBuffer(
                 BufferUtil.allocateDirectAligned(ringBytes + RingBufferDescriptor.TRAILER_LENGTH, 64)));
         }
         this.maxPacketLength = maxPacketLength;
@@ -34,7 +38,7 @@ public final class InMemoryNetwork {
         return new InMemoryTransport(this, rank, frames, counters);
     }
 
-    OneToOneRingBuffer inbound(int rank) {
+    ManyToOneRingBuffer inbound(int rank) {
         return inbound[rank];
     }
 

@@ -6,10 +6,10 @@ import io.consort.layers.runtime.CounterSet;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 
-/** One member's end of an {@link InMemoryNetwork}. */
+/** One member's end of an {@link InMemoryNetwork}: sends from its member's thread, polls on it. */
 final class InMemoryTransport implements Transport, MessageHandler {
     private final InMemoryNetwork network;
     private final int rank;
@@ -67,7 +67,7 @@ final class InMemoryTransport implements Transport, MessageHandler {
     }
 
     private boolean deliver(int destination, int index, int length) {
-        OneToOneRingBuffer ring = network.inbound(destination);
+        ManyToOneRingBuffer ring = network.inbound(destination);
         if (!ring.write(rank + 1, buffer, index, length)) {
             droppedRingFull.incrementRelease();
             return false;

@@ -66,6 +66,28 @@ public final class BatchedUdp implements AutoCloseable {
     }
 
     /**
+     * Receives up to {@code max} datagrams without waiting, datagram {@code i} at {@code address + offsets[i]}
+     * (free frames of a pool, wherever they lie), each at most {@code capacity} bytes: a longer one is cut and
+     * reported as {@code capacity + 1} bytes, so the caller can count and drop it.
+     *
+     * @return how many datagrams were received
+     */
+    public int receiveScattered(long address, int[] offsets, int capacity, int[] lengths, int[] sourceAddresses,
+                                int[] sourcePorts, int max) {
+        checkOpen();
+        int n = Math.min(max, MAX_BATCH);
+        if (offsets.length < n || lengths.length < n || sourceAddresses.length < n || sourcePorts.length < n) {
+            throw new IllegalArgumentException("arrays shorter than the batch of " + n);
+        }
+        if (capacity <= 0 || address == 0) {
+            throw new IllegalArgumentException("need a native address and a positive capacity");
+        }
+        int result = UdpNative.receiveScattered(handle, address, offsets, capacity, lengths, sourceAddresses,
+            sourcePorts, n);
+        return Errno.check(result, "recvmmsg");
+    }
+
+    /**
      * Sends {@code count} datagrams; datagram {@code i} is {@code lengths[i]} bytes at
      * {@code address + offsets[i]}, to {@code destinationAddresses[i]:destinationPorts[i]}.
      *

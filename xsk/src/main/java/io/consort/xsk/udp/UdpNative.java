@@ -11,6 +11,9 @@ final class UdpNative {
     static native int receive(long handle, long address, int slotSize, int[] lengths, int[] sourceAddresses,
                               int[] sourcePorts, int max, int timeoutMillis);
 
+    static native int receiveScattered(long handle, long address, int[] offsets, int capacity, int[] lengths,
+                                       int[] sourceAddresses, int[] sourcePorts, int max);
+
     static native int send(long handle, long address, int[] offsets, int[] lengths, int[] destinationAddresses,
                            int[] destinationPorts, int count);
 

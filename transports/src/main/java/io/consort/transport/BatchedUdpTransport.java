@@ -1,0 +1,294 @@
+package io.consort.transport;
+
+import io.consort.iovec.Account;
+import io.consort.iovec.FramePool;
+import io.consort.layers.runtime.CounterSet;
+import io.consort.layers.runtime.TransportFactory;
+import io.consort.layers.transport.PacketHandler;
+import io.consort.layers.transport.Transport;
+import io.consort.xsk.XskException;
+import io.consort.xsk.udp.BatchedUdp;
+import java.net.InetSocketAddress;
+import org.agrona.concurrent.status.AtomicCounter;
+
+/**
+ * Consort packets over kernel UDP, many datagrams per system call: sends are queued (the frame retained) and go
+ * out in one {@code sendmmsg} when the member flushes at the end of its duty cycle, or when the queue is full;
+ * a poll takes up to a batch of datagrams with one {@code recvmmsg}, each straight into a free receive frame.
+ * The source address of a datagram arrives as two ints, so nothing is allocated per datagram (the JDK's
+ * {@code DatagramChannel.receive} makes an {@code InetSocketAddress} for each).
+ *
+ * <p>{@link #ALL} is a unicast fan-out to every other member; IP multicast is the plain {@link UdpTransport}'s.
+ * Datagrams from addresses that are not members, oversized ones and those the socket buffer refused are counted
+ * and dropped. Needs the xsk module's JNI library (Linux).
+ */
+public final class BatchedUdpTransport implements Transport {
+    private static final String COMPONENT = "udp";
+    /** Datagrams per system call: a duty cycle's worth at a poll limit of 64 and a few destinations. */
+    static final int BATCH = 256;
+
+    private final FramePool pool;
+    private final long base;
+    private final BatchedUdp socket;
+    private final int localRank;
+    private final int[] memberAddresses;
+    private final int[] memberPorts;
+    private final int maxPacketLength;
+    private final int receiveCapacity;
+    private final int[] sendOffsets = new int[BATCH];
+    private final int[] sendLengths = new int[BATCH];
+    private final int[] sendAddresses = new int[BATCH];
+    private final int[] sendPorts = new int[BATCH];
+    private final int[] sendFrames = new int[BATCH];
+    private int queued;
+    private final int[] spareFrames = new int[BATCH];
+    private int spares;
+    private final int[] receiveOffsets = new int[BATCH];
+    private final int[] receiveLengths = new int[BATCH];
+    private final int[] receiveAddresses = new int[BATCH];
+    private final int[] receivePorts = new int[BATCH];
+    private final AtomicCounter sent;
+    private final AtomicCounter sendCalls;
+    private final AtomicCounter received;
+    private final AtomicCounter receiveCalls;
+    private final AtomicCounter droppedSendBufferFull;
+    private final AtomicCounter droppedOversized;
+    private final AtomicCounter droppedNotMember;
+    private final AtomicCounter droppedReceiveError;
+    private final AtomicCounter droppedSendError;
+    private boolean closed;
+
+    /** Binds this member's address (in the calling thread's namespace); fails at once saying what to change. */
+    public BatchedUdpTransport(UdpTransportConfig config, FramePool pool, CounterSet counters) {
+        config.validate();
+        if (config.multicastGroup() != null) {
+            throw new IllegalArgumentException("the batched UDP transport sends ALL as a unicast fan-out: leave"
+                + " multicast(...) out, or use UdpTransport for IP multicast to " + config.multicastGroup());
+        }
+        InetSocketAddress local = config.member(config.localRank());
+        LocalAddresses.requireAssigned(local.getAddress(), config.localRank());
+        this.pool = pool;
+        this.base = pool.region().address();
+        this.localRank = config.localRank();
+        this.memberAddresses = new int[config.memberCount()];
+        this.memberPorts = new int[config.memberCount()];
+        for (int rank = 0; rank < memberAddresses.length; rank++) {
+            memberAddresses[rank] = BatchedUdp.ipv4(config.member(rank).getAddress().getHostAddress());
+            memberPorts[rank] = config.member(rank).getPort();
+        }
+        this.maxPacketLength = Math.min(config.maxPacketLength(), pool.payloadCapacity());
+        this.receiveCapacity = Math.min(maxPacketLength + 1, pool.frameSize() - pool.headroom());
+        this.sent = counters.counter(COMPONENT, "sent");
+        this.sendCalls = counters.counter(COMPONENT, "sendmmsg calls");
+        this.received = counters.counter(COMPONENT, "received");
+        this.receiveCalls = counters.counter(COMPONENT, "recvmmsg calls");
+        this.droppedSendBufferFull = counters.counter(COMPONENT, "dropped send-buffer-full");
+        this.droppedSendError = counters.counter(COMPONENT, "dropped send-error");
+        this.droppedOversized = counters.counter(COMPONENT, "dropped oversized");
+        this.droppedNotMember = counters.counter(COMPONENT, "dropped not-member");
+        this.droppedReceiveError = counters.counter(COMPONENT, "dropped receive-error");
+        BatchedUdp opened = BatchedUdp.bind(local.getAddress().getHostAddress(), local.getPort(), false);
+        try {
+            opened.bufferSizes(config.socketBufferBytes(), config.socketBufferBytes());
+        } catch (RuntimeException e) {
+            opened.close();
+            throw e;
+        }
+        this.socket = opened;
+    }
+
+    public static TransportFactory factory(UdpTransportConfig config) {
+        return (pool, counters) -> new BatchedUdpTransport(config, pool, counters);
+    }
+
+    @Override
+    public int addressCount() {
+        return memberAddresses.length;
+    }
+
+    @Override
+    public int headroom() {
+        return 0;
+    }
+
+    @Override
+    public int maxPacketLength() {
+        return maxPacketLength;
+    }
+
+    @Override
+    public boolean send(int destination, int frame, int offset, int length) {
+        if (closed) {
+            throw new IllegalStateException("UDP transport is closed");
+        }
+        if (length > maxPacketLength) {
+            throw new IllegalArgumentException("packet of " + length + " bytes exceeds " + maxPacketLength);
+        }
+        int at = pool.frameOffset(frame) + offset;
+        if (destination != ALL) {
+            queue(destination, frame, at, length);
+            return true;
+        }
+        for (int rank = 0; rank < memberAddresses.length; rank++) {
+            if (rank != localRank) {
+                queue(rank, frame, at, length);
+            }
+        }
+        return true;
+    }
+
+    private void queue(int rank, int frame, int at, int length) {
+        if (queued == BATCH) {
+            sendQueued();
+        }
+        pool.retain(frame);
+        sendFrames[queued] = frame;
+        sendOffsets[queued] = at;
+        sendLengths[queued] = length;
+        sendAddresses[queued] = memberAddresses[rank];
+        sendPorts[queued] = memberPorts[rank];
+        queued++;
+    }
+
+    /** One sendmmsg for what is queued, then again for what the first did not take; a full buffer drops the rest. */
+    private int sendQueued() {
+        int done = 0;
+        try {
+            while (done < queued) {
+                int n = socket.send(base, shift(sendOffsets, done), shift(sendLengths, done),
+                    shift(sendAddresses, done), shift(sendPorts, done), queued - done);
+                sendCalls.increment();
+                if (n == 0) {
+                    break;
+                }
+                done += n;
+            }
+        } catch (XskException e) {
+            droppedSendError.getAndAdd(queued - done);
+            done = queued;
+        }
+        sent.getAndAdd(done);
+        if (done < queued) {
+            droppedSendBufferFull.getAndAdd(queued - done);
+        }
+        for (int i = 0; i < queued; i++) {
+            pool.release(sendFrames[i]);
+        }
+        int count = queued;
+        queued = 0;
+        return count;
+    }
+
+    /**
+     * The arrays from {@code from} on, in place: moves the unsent tail to the front (rare: only after a partial
+     * send), so the native call always starts at index 0.
+     */
+    private static int[] shift(int[] values, int from) {
+        if (from > 0) {
+            System.arraycopy(values, from, values, 0, values.length - from);
+        }
+        return values;
+    }
+
+    @Override
+    public int poll(PacketHandler handler, int limit) {
+        if (closed) {
+            throw new IllegalStateException("UDP transport is closed");
+        }
+        int max = Math.min(limit, BATCH);
+        while (spares < max) {
+            int frame = pool.acquire(Account.RECEIVE);
+            if (frame == FramePool.NO_FRAME) {
+                break;
+            }
+            spareFrames[spares++] = frame;
+        }
+        if (spares == 0) {
+            return 0;
+        }
+        int headroom = pool.headroom();
+        int batch = Math.min(spares, max);
+        for (int i = 0; i < batch; i++) {
+            receiveOffsets[i] = pool.frameOffset(spareFrames[spares - 1 - i]) + headroom;
+        }
+        int n;
+        try {
+            n = socket.receiveScattered(base, receiveOffsets, receiveCapacity, receiveLengths, receiveAddresses,
+                receivePorts, batch);
+        } catch (XskException e) {
+            droppedReceiveError.increment();
+            return 0;
+        }
+        receiveCalls.increment();
+        int handed = 0;
+        int used = 0;
+        for (int i = 0; i < n; i++) {
+            int slot = spares - 1 - i;
+            int frame = spareFrames[slot];
+            if (receiveLengths[i] > maxPacketLength) {
+                droppedOversized.increment();
+                continue;
+            }
+            if (!fromOtherMember(receiveAddresses[i], receivePorts[i])) {
+                droppedNotMember.increment();
+                continue;
+            }
+            spareFrames[slot] = FramePool.NO_FRAME;
+            used++;
+            received.increment();
+            handed++;
+            handler.onPacket(frame, headroom, receiveLengths[i]);
+        }
+        if (used > 0) {
+            compactSpares(n);
+        }
+        return handed;
+    }
+
+    /** Closes the gaps handed-over frames left among the last {@code touched} spares. */
+    private void compactSpares(int touched) {
+        int keep = spares - touched;
+        for (int i = spares - touched; i < spares; i++) {
+            if (spareFrames[i] != FramePool.NO_FRAME) {
+                spareFrames[keep++] = spareFrames[i];
+            }
+        }
+        spares = keep;
+    }
+
+    private boolean fromOtherMember(int address, int port) {
+        for (int rank = 0; rank < memberAddresses.length; rank++) {
+            if (rank != localRank && memberPorts[rank] == port && memberAddresses[rank] == address) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public int flush() {
+        return queued == 0 ? 0 : sendQueued();
+    }
+
+    /** The port this transport's socket is bound to. */
+    public int localPort() {
+        return socket.localPort();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (int i = 0; i < queued; i++) {
+            pool.release(sendFrames[i]);
+        }
+        queued = 0;
+        for (int i = 0; i < spares; i++) {
+            pool.release(spareFrames[i]);
+        }
+        spares = 0;
+        socket.close();
+    }
+}
