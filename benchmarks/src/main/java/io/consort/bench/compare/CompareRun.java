@@ -27,7 +27,7 @@ import org.HdrHistogram.Histogram;
  * <pre>
  * CompareRun --system consort|jgroups --transport inmem|udp --size BYTES --senders one|all [--members 3]
  *     [--bundle] [--max-packet 1472] [--stack reliable-fifo] [--warmup-ms 1000] [--measure-ms 2000]
- *     [--latency-ms 1000] [--csv FILE]
+ *     [--latency-ms 1000] [--csv FILE] [--label NAME (the CSV's transport column, e.g. inmem/total)]
  * </pre>
  */
 public final class CompareRun {
@@ -45,6 +45,7 @@ public final class CompareRun {
         String system = "consort";
         String transport = "inmem";
         String stack = "reliable-fifo";
+        String label = null;
         String senders = "one";
         String csv = null;
         int size = 1024;
@@ -59,6 +60,7 @@ public final class CompareRun {
                 case "--system" -> system = args[++i];
                 case "--transport" -> transport = args[++i];
                 case "--stack" -> stack = args[++i];
+                case "--label" -> label = args[++i];
                 case "--senders" -> senders = args[++i];
                 case "--csv" -> csv = args[++i];
                 case "--size" -> size = Integer.parseInt(args[++i]);
@@ -105,7 +107,8 @@ public final class CompareRun {
             long retransmitted = group instanceof ConsortGroup consort ? consort.counterSum("retransmitted") : -1;
             double perSecond = delivered / (double) members / seconds;
             row = String.format(Locale.ROOT, "%s,%s,%s,%s,%d,%s,%d,%.3f,%.0f,%.2f,%s,%d,%d,%d,%.1f,%.1f,%.1f,%.1f,%.1f,%d",
-                system, transport, bundle ? "on" : "off", Runtime.version().feature(), members, senders, size,
+                system, label != null ? label : transport, bundle ? "on" : "off", Runtime.version().feature(), members,
+                senders, size,
                 seconds, perSecond, perSecond * size / 1e6, complete, misordered, retransmitted,
                 latency.getTotalCount(), micros(latency, 50), micros(latency, 90), micros(latency, 99),
                 micros(latency, 99.9), latency.getTotalCount() == 0 ? 0.0 : latency.getMaxValue() / 1000.0,

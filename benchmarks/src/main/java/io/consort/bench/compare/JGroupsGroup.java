@@ -9,7 +9,7 @@ import org.jgroups.Receiver;
 /**
  * A JGroups group in this JVM, configured as JGroups ships it, less RED: {@code jgroups-udp.xml} (its udp.xml: IP
  * multicast, its default stack and bundler), or the same protocols over {@code SHARED_LOOPBACK} (in memory) from
- * {@code jgroups-shared-loopback.xml}. Each message is a fresh byte array, as JGroups requires (it may
+ * {@code jgroups-shared-loopback.xml}, or those with total order by JGroups' SEQUENCER ({@code inmem-seq}). Each message is a fresh byte array, as JGroups requires (it may
  * retransmit it after send returns).
  */
 final class JGroupsGroup implements GroupUnderTest {
@@ -17,7 +17,13 @@ final class JGroupsGroup implements GroupUnderTest {
     private final Deliveries[] deliveries;
 
     JGroupsGroup(String transport, int size) throws Exception {
-        String config = transport.equals("udp") ? "jgroups-udp.xml" : "jgroups-shared-loopback.xml";
+        String config = switch (transport) {
+            case "udp" -> "jgroups-udp.xml";
+            case "inmem" -> "jgroups-shared-loopback.xml";
+            case "inmem-seq" -> "jgroups-shared-loopback-sequencer.xml";
+            default -> throw new IllegalArgumentException("--transport is udp, inmem or inmem-seq for JGroups, not "
+                + transport);
+        };
         channels = new JChannel[size];
         deliveries = new Deliveries[size];
         String cluster = "consort-compare-" + ProcessHandle.current().pid();
