@@ -70,6 +70,8 @@ public final class LayerCatalog {
         add("chk_total", Set.of("every"), params -> new ChkTotal(params.integer("every", 32)));
         add("chk_fifo", Set.of(), params -> new ChkFifo());
         add("chk_sync", Set.of(), params -> new ChkSync());
+        add("xfer", Set.of("chunk", "backlog", "tick"), params -> new io.consort.layers.state.Xfer(
+            params.integer("chunk", 0), params.integer("backlog", 64 << 20), params.nanos("tick", 100_000)));
     }
 
     private LayerCatalog() {

@@ -98,7 +98,7 @@ class StackDescriptionTest {
     void unknownLayerListsTheKnownOnes() {
         assertMentions(failure("frag:flow:stable:pt2pt:mnack"),
             "unknown layer 'mnack'", "known layers are [frag, flow, stable, pt2pt, mnak, suspect, slander, gmp, total,",
-            "chk_total", "chk_fifo, chk_sync]");
+            "chk_total", "chk_fifo, chk_sync, xfer]");
     }
 
     @Test

@@ -82,6 +82,7 @@ public final class MemberAgent implements Agent, ControlledMessageHandler, Deadl
     private byte[] pendingAnnouncement;
     private byte[] announcement;
     private View lastPrimary;
+    private final StateRecord stateRecord = new StateRecord();
     private volatile View current;
     private boolean blocked;
     private volatile boolean leaveRequested;
@@ -432,6 +433,16 @@ public final class MemberAgent implements Agent, ControlledMessageHandler, Deadl
         return lastPrimary;
     }
 
+    @Override
+    public MessageHandler application() {
+        return handler;
+    }
+
+    @Override
+    public StateRecord stateRecord() {
+        return stateRecord;
+    }
+
     /** The view installed last; readable from any thread. */
     public View view() {
         return current;
@@ -442,6 +453,7 @@ public final class MemberAgent implements Agent, ControlledMessageHandler, Deadl
         return errorBuffer;
     }
 
+    @Override
     public boolean isBlocked() {
         return blocked;
     }

@@ -46,4 +46,13 @@ public interface ViewHost {
 
     /** The latest primary view this member knows of, or null; kept across views for the primary rule. */
     View lastPrimary();
+
+    /** True once the current view has started ending: layers above gmp send nothing more in it. */
+    boolean isBlocked();
+
+    /** The application's handler (the {@code xfer} layer talks to it when it is also a state handler). */
+    io.consort.layers.api.MessageHandler application();
+
+    /** What the application's state is, kept across views for the {@code xfer} layer. */
+    StateRecord stateRecord();
 }
