@@ -11,8 +11,12 @@ import org.agrona.concurrent.status.AtomicCounter;
 
 /**
  * Reliable FIFO point-to-point messages (Ensemble's pt2pt): per peer, sequence numbers, cumulative
- * acknowledgements, and retransmission of what stays unacknowledged for a few ticks, backing off exponentially
- * while the peer stays silent (a partition or a crash should not turn into a flood). Receivers keep early
+ * acknowledgements, and retransmission of what stays unacknowledged for longer than an acknowledgement takes,
+ * backing off exponentially while the peer stays silent (a partition or a crash should not turn into a flood).
+ * How long an acknowledgement takes is measured per peer, Karn's way: one message in flight at a time is timed
+ * (in ticks) from its send to the acknowledgement that covers it, never one that was resent; the wait before a
+ * resend is twice that (a shorter sample lowers it by an eighth at a time), at least {@code retransmitTicks}. Without it a peer a few ticks away got every message
+ * twice. Receivers keep early
  * messages within a window and deliver in order. Acknowledgements go up as ACKED events for the flow layer. The
  * timer runs only while an acknowledgement is owed or a message waits for one.
  *
@@ -40,6 +44,11 @@ public final class Pt2pt extends Layer {
     private RetransmitWindow[] sent;
     private int[] ticksWithoutProgress;
     private int[] backoffTicks;
+    /** Per peer: the wait learned from acknowledgement times, and the message being timed (-1: none). */
+    private int[] learnedTicks;
+    private long[] timedSeqno;
+    private long[] timedSince;
+    private long ticks;
     private long[] peerHas;
 
     private ReceiveWindow[] received;
@@ -107,6 +116,11 @@ public final class Pt2pt extends Layer {
         backoffTicks = new int[members];
         peerHas = new long[members];
         java.util.Arrays.fill(backoffTicks, retransmitTicks);
+        learnedTicks = new int[members];
+        java.util.Arrays.fill(learnedTicks, retransmitTicks);
+        timedSeqno = new long[members];
+        java.util.Arrays.fill(timedSeqno, -1);
+        timedSince = new long[members];
         received = ReceiveWindow.perMember(members, window);
         receivedSinceAck = new int[members];
         ackDue = new boolean[members];
@@ -170,7 +184,15 @@ public final class Pt2pt extends Layer {
             ctx.release(event);
             return;
         }
-        pushData(event, sent[peer].retain(event), event.urgent);
+        if (sent[peer].isEmpty()) {
+            ticksWithoutProgress[peer] = 0;
+        }
+        long seqno = sent[peer].retain(event);
+        if (timedSeqno[peer] < 0) {
+            timedSeqno[peer] = seqno;
+            timedSince[peer] = ticks;
+        }
+        pushData(event, seqno, event.urgent);
         ctx.tickSoon();
         ctx.down(event);
     }
@@ -304,8 +326,20 @@ public final class Pt2pt extends Layer {
             peerHas[peer] = bits < 0 ? 0 : event.payload.buffer().getLong(bits, WireIds.ORDER);
         }
         if (toPeer.releaseBelow(acked)) {
+            if (timedSeqno[peer] >= 0 && acked > timedSeqno[peer]) {
+                int took = (int) Math.min(MAX_BACKOFF_TICKS, ticks - timedSince[peer] + 1);
+                // Twice the sample, but one short sample (an acknowledgement that happened to go out at once)
+                // only brings the wait down by an eighth.
+                int decayed = learnedTicks[peer] - learnedTicks[peer] / 8;
+                learnedTicks[peer] = Math.max(retransmitTicks, Math.min(MAX_BACKOFF_TICKS, Math.max(2 * took,
+                    decayed)));
+                timedSeqno[peer] = -1;
+                backoffTicks[peer] = learnedTicks[peer];
+            } else if (timedSeqno[peer] < 0 && sent[peer].isEmpty()) {
+                // Nothing timed was acknowledged (it was resent): keep the wait that backed off until a sample.
+                backoffTicks[peer] = Math.max(learnedTicks[peer], backoffTicks[peer]);
+            }
             ticksWithoutProgress[peer] = 0;
-            backoffTicks[peer] = retransmitTicks;
             event.payload.clear();
             event.type = Event.ACKED;
             event.seqno = acked;
@@ -344,6 +378,7 @@ public final class Pt2pt extends Layer {
     /** Acknowledges what arrived since the last tick and resends what has waited too long for an ack. */
     @Override
     public void tick(long now) {
+        ticks++;
         ackSelf();
         for (int peer = 0; peer < ctx.groupSize(); peer++) {
             if (peer == ctx.rank() || excluded[peer]) {
@@ -371,6 +406,13 @@ public final class Pt2pt extends Layer {
             }
             if (offset >= 0 && (peerHas[peer] & (1L << offset)) != 0) {
                 continue;
+            }
+            if (seqno == timedSeqno[peer]) {
+                timedSeqno[peer] = -1;
+            }
+            if (seqno > base && learnedTicks[peer] == retransmitTicks && peerHas[peer] == 0) {
+                // No acknowledgement timed yet: the peer may just be far. Probe with the oldest, not the window.
+                return;
             }
             Event copy = ctx.acquire();
             if (copy == null) {
