@@ -45,8 +45,9 @@ import picocli.CommandLine.Option;
         "  consort lab up --members 3 && ip netns exec csxlab-m0 bin/consort member --lab 0 --transport xdp",
         "  consort member --transport sim --sim-peers 2      (a group with two simulated peers in this process)"})
 public final class MemberCommand implements Callable<Integer> {
-    @Option(names = "--transport", defaultValue = "udp", paramLabel = "udp|xdp|sim",
-        description = "Kernel UDP, AF_XDP (root, --interface), or in-memory with simulated peers (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--transport", defaultValue = "udp", paramLabel = "udp|udp-batched|xdp|sim",
+        description = "Kernel UDP, kernel UDP batched (sendmmsg/recvmmsg) with small packets bundled, AF_XDP (root,"
+            + " --interface), or in-memory with simulated peers (default: ${DEFAULT-VALUE}).")
     String transport;
 
     @Option(names = "--members", paramLabel = "IP:PORT,...",
@@ -170,9 +171,11 @@ public final class MemberCommand implements Callable<Integer> {
         InMemoryNetwork network = simulated;
         TransportFactory transportFactory = switch (transport) {
             case "udp" -> Transports.udp(book);
+            case "udp-batched" -> Transports.udpBatched(book);
             case "xdp" -> Transports.xdp(book, interfaceName, queue, xdpMode);
             case "sim" -> (frames, counters) -> network.transport(0, frames, counters);
-            default -> throw new IllegalArgumentException("--transport is udp, xdp or sim, was '" + transport + "'");
+            default -> throw new IllegalArgumentException("--transport is udp, udp-batched, xdp or sim, was '"
+                + transport + "'");
         };
         Deferred deferred = new Deferred();
         Member member = Member.join(group, self, book.seeds(), memberConfig, description::layers, transportFactory,

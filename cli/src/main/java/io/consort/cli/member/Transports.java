@@ -1,19 +1,30 @@
 package io.consort.cli.member;
 
 import io.consort.layers.runtime.TransportFactory;
+import io.consort.layers.transport.BundlingTransport;
+import io.consort.transport.BatchedUdpTransport;
 import io.consort.transport.UdpTransport;
 import io.consort.transport.UdpTransportConfig;
 import io.consort.transport.XskTransport;
 import io.consort.transport.XskTransportConfig;
 import io.consort.xsk.bpf.AttachMode;
 
-/** The transports {@code consort member} runs on: kernel UDP anywhere, AF_XDP on a named interface. */
+/**
+ * The transports {@code consort member} and {@code consort perf} run on: kernel UDP anywhere (one datagram per
+ * system call, or batched with {@code sendmmsg}/{@code recvmmsg} and small packets bundled per destination), AF_XDP
+ * on a named interface. Every member of a group must use the same one.
+ */
 public final class Transports {
     private Transports() {
     }
 
     public static TransportFactory udp(AddressBook book) {
         return UdpTransport.factory(new UdpTransportConfig().members(book.self(), book.addresses()));
+    }
+
+    public static TransportFactory udpBatched(AddressBook book) {
+        return BundlingTransport.wrap(BatchedUdpTransport.factory(new UdpTransportConfig().members(book.self(),
+            book.addresses())));
     }
 
     public static TransportFactory xdp(AddressBook book, String interfaceName, int queue, String mode) {

@@ -54,8 +54,9 @@ public final class PerfCommand implements Callable<Integer> {
             + " no INDEX: run the processes in the lab's namespaces.")
     Integer lab;
 
-    @Option(names = "--transport", defaultValue = "udp", paramLabel = "udp|xdp",
-        description = "Kernel UDP or AF_XDP (root, --interface) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--transport", defaultValue = "udp", paramLabel = "udp|udp-batched|xdp",
+        description = "Kernel UDP, kernel UDP batched (sendmmsg/recvmmsg) with small packets bundled, or AF_XDP"
+            + " (root, --interface) (default: ${DEFAULT-VALUE}).")
     String transport;
 
     @Option(names = "--interface", paramLabel = "IF", description = "Interface for --transport xdp.")
@@ -140,8 +141,8 @@ public final class PerfCommand implements Callable<Integer> {
 
     /** Checks what does not depend on the address book; throws IllegalArgumentException saying what to change. */
     void validate() {
-        if (!transport.equals("udp") && !transport.equals("xdp")) {
-            throw new IllegalArgumentException("--transport is udp or xdp, was '" + transport + "'");
+        if (!transport.equals("udp") && !transport.equals("udp-batched") && !transport.equals("xdp")) {
+            throw new IllegalArgumentException("--transport is udp, udp-batched or xdp, was '" + transport + "'");
         }
         if (!idle.equals("backoff") && !idle.equals("sleep") && !idle.equals("spin")) {
             throw new IllegalArgumentException("--idle is backoff, sleep or spin, was '" + idle + "'");

@@ -66,8 +66,11 @@ final class PerfRun {
         StackDescription description = ProcessStacks.describe(options.stack, null);
         DeliveryCheck check = new DeliveryCheck(senders, options.size);
         receiver = new PerfReceiver(check, count, expect);
-        TransportFactory transport = options.transport.equals("xdp")
-            ? Transports.xdp(book, options.interfaceName, options.queue, options.xdpMode) : Transports.udp(book);
+        TransportFactory transport = switch (options.transport) {
+            case "xdp" -> Transports.xdp(book, options.interfaceName, options.queue, options.xdpMode);
+            case "udp-batched" -> Transports.udpBatched(book);
+            default -> Transports.udp(book);
+        };
         int incarnation = (int) (System.currentTimeMillis() / 1000 - INCARNATION_EPOCH_SECONDS);
         member = Member.join(options.group != null ? options.group : DEFAULT_GROUP, new Endpoint(self, incarnation),
             book.seeds(), memberConfig(count), description::layers, transport, receiver, SystemNanoClock.INSTANCE);

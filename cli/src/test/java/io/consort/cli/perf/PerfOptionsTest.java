@@ -29,7 +29,7 @@ class PerfOptionsTest {
         "--spawn 3 --duration NaN                             | --duration must be",
         "--spawn 3 --warmup -1                                | --warmup must be 0 to 3600 seconds",
         "--spawn 3 --timeout 0                                | --timeout must be 1",
-        "--spawn 3 --transport sim                            | --transport is udp or xdp",
+        "--spawn 3 --transport sim                            | --transport is udp, udp-batched or xdp",
         "--spawn 3 --transport xdp                            | --spawn over xdp needs --lab",
         "--spawn 3 --idle lazy                                | --idle is backoff, sleep or spin",
         "--spawn 3 --format json                              | --format json needs --output FILE",

@@ -11,25 +11,26 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 
 /**
  * What a user runs first: {@code consort perf --spawn 3} over UDP on loopback, briefly and at a small rate so it
- * is light on a small machine. It must pass with every process delivering every message of every sender; how
- * fast is not judged.
+ * is light on a small machine; also over batched, bundled UDP with the total-order stack. It must pass with every
+ * process delivering every message of every sender; how fast is not judged.
  */
 class PerfSpawnTest {
     @TempDir
     Path dir;
 
-    @Test
-    void threeProcessesOverLoopbackDeliverEverything() throws Exception {
+    @ParameterizedTest
+    @CsvSource({"udp, vsync", "udp-batched, total"})
+    void threeProcessesOverLoopbackDeliverEverything(String transport, String stack) throws Exception {
         Path output = dir.resolve("perf.csv");
         String[] args = {"perf", "--spawn", "3", "--size", "256", "--rate", "200", "--warmup", "0.5", "--duration",
-            "1.5",
-            "--output", output.toString()};
+            "1.5", "--transport", transport, "--stack", stack, "--output", output.toString()};
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine command = Consort.commandLine(args);
