@@ -105,7 +105,7 @@ public final class ChkTotal extends Layer {
                 ctx.up(event);
             }
         } else {
-            if ((event.headers & (ctx.headerBit() - 1)) == 0) {
+            if (!ctx.madeBelow(event)) {
                 onDelivery(event.peer);
             }
             ctx.up(event);

@@ -195,7 +195,7 @@ public final class Flow extends Layer {
             passDrainWhenEmpty();
         } else {
             if (event.type == Event.CAST && !event.unreliable && event.peer == ctx.rank()
-                && (event.headers & (ctx.headerBit() - 1)) != 0) {
+                && ctx.madeBelow(event)) {
                 // A reliable cast a layer below made itself (a sequencer's decision): stability counts it among
                 // this member's casts, so it takes room in the window though it never passed down here.
                 castsSent++;

@@ -126,7 +126,7 @@ public final class Stable extends Layer {
             return;
         }
         if (!event.unreliable) {
-            if (event.peer == ctx.rank() && (event.headers & (ctx.headerBit() - 1)) != 0) {
+            if (event.peer == ctx.rank() && ctx.madeBelow(event)) {
                 ownSent++;
             }
             delivered[ctx.rank()][event.peer]++;

@@ -50,6 +50,14 @@ public final class LayerContext {
         return 1 << index;
     }
 
+    /**
+     * True if {@code event} still carries the header bit of a layer below this one: a message that layer made
+     * itself (a sequencer's decision) and passes up only so that stability counts it; not application data.
+     */
+    public boolean madeBelow(Event event) {
+        return (event.headers & (headerBit() - 1)) != 0;
+    }
+
     /** Identifies the stack's layer order on the wire. */
     public int stackFingerprint() {
         return stack.fingerprint();
