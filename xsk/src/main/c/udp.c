@@ -1,10 +1,14 @@
 /*
- * Batched kernel UDP (recvmmsg/sendmmsg) for the baseline echo. The message headers, iovecs and addresses
- * for a full batch are allocated once per socket, so a call allocates nothing.
+ * Batched kernel UDP (recvmmsg/sendmmsg), optionally with segmentation offload: runs of equal datagrams to one
+ * destination go down as one UDP_SEGMENT (GSO) message, and a socket with UDP_GRO takes such runs up whole. The
+ * message headers, iovecs, control buffers and addresses for a full batch are allocated once per socket, so a
+ * call allocates nothing.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
+#include <stdint.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +22,14 @@ struct consort_udp {
 	struct mmsghdr *messages;
 	struct iovec *iovecs;
 	struct sockaddr_in *addresses;
+	char *controls;
+	int *run_lengths;
 };
+
+/* Room for one UDP_SEGMENT (a u16) or UDP_GRO (an int) control message per message header. */
+#define CONTROL_SPACE CMSG_SPACE(sizeof(int))
+/* The most a UDP datagram carries over IPv4, and so the most one segmented send may carry. */
+#define MAX_UDP_PAYLOAD 65507
 
 static void udp_free(struct consort_udp *udp)
 {
@@ -27,6 +38,8 @@ static void udp_free(struct consort_udp *udp)
 	free(udp->messages);
 	free(udp->iovecs);
 	free(udp->addresses);
+	free(udp->controls);
+	free(udp->run_lengths);
 	free(udp);
 }
 
@@ -48,8 +61,11 @@ JNIEXPORT jlong JNICALL Java_io_consort_xsk_udp_UdpNative_open(JNIEnv *env, jcla
 	udp->messages = calloc((size_t)max_batch, sizeof(*udp->messages));
 	udp->iovecs = calloc((size_t)max_batch, sizeof(*udp->iovecs));
 	udp->addresses = calloc((size_t)max_batch, sizeof(*udp->addresses));
+	udp->controls = calloc((size_t)max_batch, CONTROL_SPACE);
+	udp->run_lengths = calloc((size_t)max_batch, sizeof(*udp->run_lengths));
 	udp->fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (!udp->messages || !udp->iovecs || !udp->addresses || udp->fd < 0) {
+	if (!udp->messages || !udp->iovecs || !udp->addresses || !udp->controls || !udp->run_lengths ||
+	    udp->fd < 0) {
 		err = udp->fd < 0 ? NEG_ERRNO() : -ENOMEM;
 		udp_free(udp);
 		return err;
@@ -200,6 +216,141 @@ JNIEXPORT jint JNICALL Java_io_consort_xsk_udp_UdpNative_send(JNIEnv *env, jclas
 	(*env)->ReleasePrimitiveArrayCritical(env, offsets, in_offsets, JNI_ABORT);
 	n = sendmmsg(udp->fd, udp->messages, (unsigned int)count, MSG_DONTWAIT);
 	return n < 0 ? NEG_ERRNO() : n;
+}
+
+/*
+ * As send, but a run of consecutive datagrams to one destination, all as long as the run's first except perhaps a
+ * shorter last one, goes as one message with UDP_SEGMENT: the kernel cuts it into those datagrams as late as it
+ * can (on the wire they are the same datagrams). At most max_segments per run and MAX_UDP_PAYLOAD bytes. Returns
+ * how many datagrams (not messages) the kernel took, always a prefix of the batch, or -errno.
+ */
+JNIEXPORT jint JNICALL Java_io_consort_xsk_udp_UdpNative_sendSegmented(JNIEnv *env, jclass cls, jlong handle,
+									 jlong address, jintArray offsets,
+									 jintArray lengths, jintArray destinations,
+									 jintArray ports, jint count, jint max_segments)
+{
+	struct consort_udp *udp = FROM_HANDLE(struct consort_udp, handle);
+	char *base = FROM_HANDLE(char, address);
+	jint *in_offsets, *in_lengths, *in_destinations, *in_ports;
+	int i, m = 0, n, sent = 0;
+
+	if (!udp || count <= 0 || count > udp->max_batch || max_segments <= 0)
+		return count == 0 ? 0 : -EINVAL;
+	in_offsets = (*env)->GetPrimitiveArrayCritical(env, offsets, NULL);
+	in_lengths = (*env)->GetPrimitiveArrayCritical(env, lengths, NULL);
+	in_destinations = (*env)->GetPrimitiveArrayCritical(env, destinations, NULL);
+	in_ports = (*env)->GetPrimitiveArrayCritical(env, ports, NULL);
+	for (i = 0; i < count; i = i + udp->run_lengths[m++]) {
+		struct msghdr *header = &udp->messages[m].msg_hdr;
+		int run = 1, size = in_lengths[i], total = in_lengths[i];
+
+		while (i + run < count && run < max_segments && in_destinations[i + run] == in_destinations[i] &&
+		       in_ports[i + run] == in_ports[i] && in_lengths[i + run - 1] == size &&
+		       in_lengths[i + run] <= size && total + in_lengths[i + run] <= MAX_UDP_PAYLOAD) {
+			total += in_lengths[i + run];
+			run++;
+		}
+		for (n = 0; n < run; n++) {
+			udp->iovecs[i + n].iov_base = base + in_offsets[i + n];
+			udp->iovecs[i + n].iov_len = (size_t)in_lengths[i + n];
+		}
+		memset(&udp->addresses[m], 0, sizeof(udp->addresses[m]));
+		udp->addresses[m].sin_family = AF_INET;
+		udp->addresses[m].sin_addr.s_addr = htonl((uint32_t)in_destinations[i]);
+		udp->addresses[m].sin_port = htons((uint16_t)in_ports[i]);
+		memset(header, 0, sizeof(*header));
+		header->msg_iov = &udp->iovecs[i];
+		header->msg_iovlen = (size_t)run;
+		header->msg_name = &udp->addresses[m];
+		header->msg_namelen = sizeof(udp->addresses[m]);
+		if (run > 1) {
+			struct cmsghdr *control;
+
+			header->msg_control = udp->controls + (size_t)m * CONTROL_SPACE;
+			header->msg_controllen = CMSG_SPACE(sizeof(uint16_t));
+			control = CMSG_FIRSTHDR(header);
+			control->cmsg_level = SOL_UDP;
+			control->cmsg_type = UDP_SEGMENT;
+			control->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+			*(uint16_t *)CMSG_DATA(control) = (uint16_t)size;
+		}
+		udp->run_lengths[m] = run;
+	}
+	(*env)->ReleasePrimitiveArrayCritical(env, ports, in_ports, JNI_ABORT);
+	(*env)->ReleasePrimitiveArrayCritical(env, destinations, in_destinations, JNI_ABORT);
+	(*env)->ReleasePrimitiveArrayCritical(env, lengths, in_lengths, JNI_ABORT);
+	(*env)->ReleasePrimitiveArrayCritical(env, offsets, in_offsets, JNI_ABORT);
+	n = sendmmsg(udp->fd, udp->messages, (unsigned int)m, MSG_DONTWAIT);
+	if (n < 0)
+		return NEG_ERRNO();
+	for (i = 0; i < n; i++)
+		sent += udp->run_lengths[i];
+	return sent;
+}
+
+/* Lets the socket take runs of datagrams up whole (UDP_GRO); receiveCoalesced reports where they split. */
+JNIEXPORT jint JNICALL Java_io_consort_xsk_udp_UdpNative_enableCoalescing(JNIEnv *env, jclass cls, jint fd)
+{
+	int one = 1;
+
+	return setsockopt(fd, SOL_UDP, UDP_GRO, &one, sizeof(one)) ? NEG_ERRNO() : 0;
+}
+
+/*
+ * Receives up to max messages without waiting, message i at address + i * slot_size. A message may be a run of
+ * datagrams the kernel coalesced: segments[i] is then the length of each but the last, else 0. A message longer
+ * than the slot is reported as slot_size + 1 bytes.
+ */
+JNIEXPORT jint JNICALL Java_io_consort_xsk_udp_UdpNative_receiveCoalesced(JNIEnv *env, jclass cls, jlong handle,
+									    jlong address, jint slot_size,
+									    jintArray lengths, jintArray segments,
+									    jintArray sources, jintArray ports, jint max)
+{
+	struct consort_udp *udp = FROM_HANDLE(struct consort_udp, handle);
+	char *base = FROM_HANDLE(char, address);
+	jint *out_lengths, *out_segments, *out_sources, *out_ports;
+	int i, n;
+
+	if (!udp || max <= 0 || max > udp->max_batch || slot_size <= 0)
+		return -EINVAL;
+	for (i = 0; i < max; i++) {
+		struct msghdr *header = &udp->messages[i].msg_hdr;
+
+		udp->iovecs[i].iov_base = base + (size_t)i * (size_t)slot_size;
+		udp->iovecs[i].iov_len = (size_t)slot_size;
+		memset(header, 0, sizeof(*header));
+		header->msg_iov = &udp->iovecs[i];
+		header->msg_iovlen = 1;
+		header->msg_name = &udp->addresses[i];
+		header->msg_namelen = sizeof(udp->addresses[i]);
+		header->msg_control = udp->controls + (size_t)i * CONTROL_SPACE;
+		header->msg_controllen = CONTROL_SPACE;
+	}
+	n = recvmmsg(udp->fd, udp->messages, (unsigned int)max, MSG_DONTWAIT, NULL);
+	if (n < 0)
+		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : NEG_ERRNO();
+	out_lengths = (*env)->GetPrimitiveArrayCritical(env, lengths, NULL);
+	out_segments = (*env)->GetPrimitiveArrayCritical(env, segments, NULL);
+	out_sources = (*env)->GetPrimitiveArrayCritical(env, sources, NULL);
+	out_ports = (*env)->GetPrimitiveArrayCritical(env, ports, NULL);
+	for (i = 0; i < n; i++) {
+		struct msghdr *header = &udp->messages[i].msg_hdr;
+		struct cmsghdr *control;
+
+		out_lengths[i] = (header->msg_flags & MSG_TRUNC) ? slot_size + 1 : (jint)udp->messages[i].msg_len;
+		out_segments[i] = 0;
+		for (control = CMSG_FIRSTHDR(header); control; control = CMSG_NXTHDR(header, control)) {
+			if (control->cmsg_level == SOL_UDP && control->cmsg_type == UDP_GRO)
+				memcpy(&out_segments[i], CMSG_DATA(control), sizeof(int));
+		}
+		out_sources[i] = (jint)ntohl(udp->addresses[i].sin_addr.s_addr);
+		out_ports[i] = ntohs(udp->addresses[i].sin_port);
+	}
+	(*env)->ReleasePrimitiveArrayCritical(env, ports, out_ports, 0);
+	(*env)->ReleasePrimitiveArrayCritical(env, sources, out_sources, 0);
+	(*env)->ReleasePrimitiveArrayCritical(env, segments, out_segments, 0);
+	(*env)->ReleasePrimitiveArrayCritical(env, lengths, out_lengths, 0);
+	return n;
 }
 
 JNIEXPORT jint JNICALL Java_io_consort_xsk_udp_UdpNative_joinMulticast(JNIEnv *env, jclass cls, jint fd,

@@ -6,6 +6,7 @@ import io.consort.layers.runtime.CounterSet;
 import io.consort.layers.runtime.TransportFactory;
 import io.consort.layers.transport.PacketHandler;
 import io.consort.layers.transport.Transport;
+import io.consort.xsk.Errno;
 import io.consort.xsk.XskException;
 import io.consort.xsk.udp.BatchedUdp;
 import java.net.InetSocketAddress;
@@ -18,6 +19,12 @@ import org.agrona.concurrent.status.AtomicCounter;
  * The source address of a datagram arrives as two ints, so nothing is allocated per datagram (the JDK's
  * {@code DatagramChannel.receive} makes an {@code InetSocketAddress} for each).
  *
+ * <p>With segmentation offload ({@link UdpTransportConfig#segmentOffload}, on by default) the queue goes down
+ * sorted by member, and each run of equal datagrams to one member is one GSO message; the socket takes coalesced
+ * runs up whole (GRO) into a scratch area, and each datagram is copied from there into a receive frame. The
+ * datagrams on the wire are the same; the kernel's stack is crossed once per run instead of once per datagram.
+ * Where the route cannot segment (no checksum offload), the first send says so and the transport goes on without.
+ *
  * <p>{@link #ALL} is a unicast fan-out to every other member; IP multicast is the plain {@link UdpTransport}'s.
  * Datagrams from addresses that are not members, oversized ones and those the socket buffer refused are counted
  * and dropped. Needs the xsk module's JNI library (Linux).
@@ -26,6 +33,11 @@ public final class BatchedUdpTransport implements Transport {
     private static final String COMPONENT = "udp";
     /** Datagrams per system call: a duty cycle's worth at a poll limit of 64 and a few destinations. */
     static final int BATCH = 256;
+    /** Datagrams per GSO message: the kernel takes up to 64 on every version that has UDP_SEGMENT. */
+    private static final int MAX_SEGMENTS = 64;
+    /** Messages per recvmmsg with coalescing, each in a slot that holds any run (64 KiB). */
+    private static final int COALESCED_BATCH = 64;
+    private static final int COALESCED_SLOT = 65_536;
 
     private final FramePool pool;
     private final long base;
@@ -40,7 +52,11 @@ public final class BatchedUdpTransport implements Transport {
     private final int[] sendAddresses = new int[BATCH];
     private final int[] sendPorts = new int[BATCH];
     private final int[] sendFrames = new int[BATCH];
+    private final int[] sendRanks = new int[BATCH];
     private int queued;
+    private boolean segmenting;
+    private final SortedBatch sorted;
+    private final CoalescedReceiver coalesced;
     private final int[] spareFrames = new int[BATCH];
     private int spares;
     private final int[] receiveOffsets = new int[BATCH];
@@ -56,6 +72,7 @@ public final class BatchedUdpTransport implements Transport {
     private final AtomicCounter droppedNotMember;
     private final AtomicCounter droppedReceiveError;
     private final AtomicCounter droppedSendError;
+    private final AtomicCounter offloadRefused;
     private boolean closed;
 
     /** Binds this member's address (in the calling thread's namespace); fails at once saying what to change. */
@@ -87,14 +104,22 @@ public final class BatchedUdpTransport implements Transport {
         this.droppedOversized = counters.counter(COMPONENT, "dropped oversized");
         this.droppedNotMember = counters.counter(COMPONENT, "dropped not-member");
         this.droppedReceiveError = counters.counter(COMPONENT, "dropped receive-error");
+        this.offloadRefused = counters.counter(COMPONENT, "gso refused by route");
+        this.segmenting = config.segmentOffload();
+        this.sorted = segmenting ? new SortedBatch(BATCH, memberAddresses.length) : null;
         BatchedUdp opened = BatchedUdp.bind(local.getAddress().getHostAddress(), local.getPort(), false);
         try {
             opened.bufferSizes(config.socketBufferBytes(), config.socketBufferBytes());
+            if (segmenting) {
+                opened.enableCoalescing();
+            }
         } catch (RuntimeException e) {
             opened.close();
             throw e;
         }
         this.socket = opened;
+        this.coalesced = segmenting ? new CoalescedReceiver(opened, COALESCED_BATCH, COALESCED_SLOT,
+            counters.counter(COMPONENT, "gro runs received")) : null;
     }
 
     public static TransportFactory factory(UdpTransportConfig config) {
@@ -147,16 +172,36 @@ public final class BatchedUdpTransport implements Transport {
         sendLengths[queued] = length;
         sendAddresses[queued] = memberAddresses[rank];
         sendPorts[queued] = memberPorts[rank];
+        sendRanks[queued] = rank;
         queued++;
     }
 
-    /** One sendmmsg for what is queued, then again for what the first did not take; a full buffer drops the rest. */
+    /**
+     * One sendmmsg for what is queued (sorted by member for segmentation offload), then again for what the first
+     * did not take; a full buffer drops the rest. A route that cannot segment turns offload off, and the queue goes
+     * again without it.
+     */
     private int sendQueued() {
+        boolean segmented = segmenting;
+        int[] offsets = sendOffsets;
+        int[] lengths = sendLengths;
+        int[] addresses = sendAddresses;
+        int[] ports = sendPorts;
+        if (segmented) {
+            sorted.sort(sendOffsets, sendLengths, sendAddresses, sendPorts, sendRanks, queued);
+            offsets = sorted.offsets;
+            lengths = sorted.lengths;
+            addresses = sorted.addresses;
+            ports = sorted.ports;
+        }
         int done = 0;
         try {
             while (done < queued) {
-                int n = socket.send(base, shift(sendOffsets, done), shift(sendLengths, done),
-                    shift(sendAddresses, done), shift(sendPorts, done), queued - done);
+                int n = segmented
+                    ? socket.sendSegmented(base, shift(offsets, done), shift(lengths, done), shift(addresses, done),
+                        shift(ports, done), queued - done, MAX_SEGMENTS)
+                    : socket.send(base, shift(offsets, done), shift(lengths, done), shift(addresses, done),
+                        shift(ports, done), queued - done);
                 sendCalls.increment();
                 if (n == 0) {
                     break;
@@ -164,6 +209,11 @@ public final class BatchedUdpTransport implements Transport {
                 done += n;
             }
         } catch (XskException e) {
+            if (segmented && done == 0 && (e.errno() == Errno.EIO || e.errno() == Errno.EINVAL)) {
+                offloadRefused.increment();
+                segmenting = false;
+                return sendQueued();
+            }
             droppedSendError.getAndAdd(queued - done);
             done = queued;
         }
@@ -194,6 +244,9 @@ public final class BatchedUdpTransport implements Transport {
     public int poll(PacketHandler handler, int limit) {
         if (closed) {
             throw new IllegalStateException("UDP transport is closed");
+        }
+        if (coalesced != null) {
+            return pollCoalesced(handler, limit);
         }
         int max = Math.min(limit, BATCH);
         while (spares < max) {
@@ -245,6 +298,39 @@ public final class BatchedUdpTransport implements Transport {
         return handed;
     }
 
+    /** Up to {@code limit} datagrams from the coalesced runs, each copied into a receive frame of its own. */
+    private int pollCoalesced(PacketHandler handler, int limit) {
+        try {
+            coalesced.fill();
+        } catch (XskException e) {
+            droppedReceiveError.increment();
+            return 0;
+        }
+        int handed = 0;
+        while (handed < limit && coalesced.hasDatagram()) {
+            int length = coalesced.length();
+            if (length > maxPacketLength) {
+                droppedOversized.increment();
+                coalesced.skipMessage();
+                continue;
+            }
+            if (!fromOtherMember(coalesced.sourceAddress(), coalesced.sourcePort())) {
+                droppedNotMember.increment();
+                coalesced.skipMessage();
+                continue;
+            }
+            int frame = pool.acquire(Account.RECEIVE);
+            if (frame == FramePool.NO_FRAME) {
+                break; // the rest waits in the scratch area for frames to come back
+            }
+            coalesced.copyTo(pool.buffer(), pool.frameOffset(frame) + pool.headroom());
+            received.increment();
+            handed++;
+            handler.onPacket(frame, pool.headroom(), length);
+        }
+        return handed;
+    }
+
     /** Closes the gaps handed-over frames left among the last {@code touched} spares. */
     private void compactSpares(int touched) {
         int keep = spares - touched;
@@ -290,5 +376,8 @@ public final class BatchedUdpTransport implements Transport {
         }
         spares = 0;
         socket.close();
+        if (coalesced != null) {
+            coalesced.close();
+        }
     }
 }

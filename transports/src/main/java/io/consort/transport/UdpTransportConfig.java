@@ -19,6 +19,7 @@ public final class UdpTransportConfig {
     private String multicastInterface;
     private int maxPacketLength = DEFAULT_MAX_PACKET_LENGTH;
     private int socketBufferBytes = DEFAULT_SOCKET_BUFFER_BYTES;
+    private boolean segmentOffload = true;
 
     /** The addresses of the group's members, indexed by rank, and which of them is this member. */
     public UdpTransportConfig members(int localRank, InetSocketAddress... byRank) {
@@ -74,6 +75,20 @@ public final class UdpTransportConfig {
 
     public int socketBufferBytes() {
         return socketBufferBytes;
+    }
+
+    /**
+     * Whether the batched transport sends runs of equal datagrams to one member as one segmentation-offload
+     * message (UDP GSO) and takes coalesced runs up whole (UDP GRO); on by default. The datagrams on the wire are
+     * the same either way; off costs a trip through the kernel's stack per datagram.
+     */
+    public UdpTransportConfig segmentOffload(boolean on) {
+        this.segmentOffload = on;
+        return this;
+    }
+
+    public boolean segmentOffload() {
+        return segmentOffload;
     }
 
     /**

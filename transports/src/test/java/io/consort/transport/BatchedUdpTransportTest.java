@@ -21,6 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Batched kernel UDP on 127.0.0.1: what a duty cycle queues leaves in one sendmmsg and arrives intact and in
@@ -36,6 +38,10 @@ class BatchedUdpTransportTest {
     private final BatchedUdpTransport[] transports = new BatchedUdpTransport[MEMBERS];
 
     private void open() throws IOException {
+        open(true);
+    }
+
+    private void open(boolean segmentOffload) throws IOException {
         InetSocketAddress[] addresses = new InetSocketAddress[MEMBERS];
         for (int rank = 0; rank < MEMBERS; rank++) {
             try (DatagramChannel probe = DatagramChannel.open()) {
@@ -48,7 +54,7 @@ class BatchedUdpTransportTest {
                 .leakDetection(LeakDetector.Level.OFF));
             counters[rank] = new CounterSet("m" + rank, 32);
             transports[rank] = new BatchedUdpTransport(new UdpTransportConfig().members(rank, addresses)
-                .maxPacketLength(MAX_PACKET), pools[rank], counters[rank]);
+                .maxPacketLength(MAX_PACKET).segmentOffload(segmentOffload), pools[rank], counters[rank]);
         }
     }
 
@@ -119,6 +125,36 @@ class BatchedUdpTransportTest {
         }
     }
 
+    /**
+     * Runs of equal datagrams, the fan-out interleaving two destinations, a length change inside a run and a shorter
+     * last one: with segmentation offload each member's runs go down as GSO messages and come up coalesced, and
+     * every datagram still arrives whole, once, in order, split where it was sent.
+     */
+    @ParameterizedTest(name = "segment offload {0}")
+    @ValueSource(booleans = {true, false})
+    void runsOfEqualDatagramsArriveSplitAsSent(boolean offload) throws Exception {
+        open(offload);
+        int[] lengths = new int[150];
+        for (int k = 0; k < lengths.length; k++) {
+            lengths[k] = k < 70 ? MAX_PACKET : k < 71 ? 300 : k < 140 ? 600 : k < 149 ? 8 : 7;
+        }
+        for (int k = 0; k < lengths.length; k++) {
+            send(0, Transport.ALL, lengths[k], k);
+        }
+        transports[0].flush();
+        assertEquals(2 * lengths.length, counters[0].value("udp sent"), counters[0].dump());
+        for (int rank = 1; rank < MEMBERS; rank++) {
+            List<Integer> tags = receive(rank, lengths.length);
+            List<Integer> expected = new ArrayList<>();
+            for (int k = 0; k < lengths.length; k++) {
+                expected.add(k);
+            }
+            assertEquals(expected, tags, "member " + rank);
+            assertEquals(offload, counters[rank].value("udp gro runs received") > 0, counters[rank].dump());
+            assertEquals(0, counters[rank].value("udp dropped oversized"));
+        }
+    }
+
     @Test
     void strangersAndOversizedDatagramsAreCountedAndDropped() throws Exception {
         open();
@@ -168,6 +204,7 @@ class BatchedUdpTransportTest {
         assertTrue(received > 290_000, "packets went through: " + received + " " + counters[0].dump()
             + counters[1].dump());
         assertTrue(allocated < 1024, allocated + " bytes allocated for " + received + " packets");
+        assertTrue(counters[1].value("udp gro runs received") > 0, "runs went by segmentation offload");
     }
 
     /** {@code count} packets from 0 to 1 in duty cycles of 32, at most 512 in flight. */

@@ -111,6 +111,67 @@ public final class BatchedUdp implements AutoCloseable {
         return Errno.check(result, "sendmmsg");
     }
 
+    /**
+     * As {@link #send}, but a run of consecutive datagrams to one destination, each as long as the run's first
+     * except perhaps a shorter last one, goes down as one segmentation-offload message ({@code UDP_SEGMENT}, at
+     * most {@code maxSegments} datagrams and 65 507 bytes): one trip through the stack for the whole run, the same
+     * datagrams on the wire.
+     *
+     * @return how many datagrams were sent, a prefix of the batch; fewer than {@code count} when the socket
+     *     buffer is full
+     * @throws io.consort.xsk.XskException with {@link io.consort.xsk.Errno#EIO} or {@link io.consort.xsk.Errno#EINVAL} where the route
+     *     cannot segment (no checksum offload): send without segmentation then
+     */
+    public int sendSegmented(long address, int[] offsets, int[] lengths, int[] destinationAddresses,
+                             int[] destinationPorts, int count, int maxSegments) {
+        checkOpen();
+        int n = Math.min(count, MAX_BATCH);
+        if (offsets.length < n || lengths.length < n || destinationAddresses.length < n
+            || destinationPorts.length < n) {
+            throw new IllegalArgumentException("arrays shorter than the batch of " + n);
+        }
+        if (address == 0 || maxSegments <= 0) {
+            throw new IllegalArgumentException("need a native address and a positive segment limit");
+        }
+        int result = UdpNative.sendSegmented(handle, address, offsets, lengths, destinationAddresses,
+            destinationPorts, n, maxSegments);
+        if (result == -Errno.EAGAIN || result == -Errno.ENOBUFS) {
+            return 0;
+        }
+        return Errno.check(result, "sendmmsg with UDP_SEGMENT");
+    }
+
+    /**
+     * Lets the kernel hand up runs of datagrams from one source as one message ({@code UDP_GRO}); read them with
+     * {@link #receiveCoalesced}, which says where they split.
+     */
+    public void enableCoalescing() {
+        checkOpen();
+        Errno.check(UdpNative.enableCoalescing(fd), "setting UDP_GRO");
+    }
+
+    /**
+     * Receives up to {@code max} messages without waiting, message {@code i} at {@code address + i * slotSize}.
+     * A message may be a run of datagrams of one source the kernel coalesced: {@code segments[i]} is then the
+     * length of each but the last (which may be shorter), else 0. A message longer than the slot is cut and
+     * reported as {@code slotSize + 1} bytes. A slot of 65 535 bytes holds any run.
+     *
+     * @return how many messages were received
+     */
+    public int receiveCoalesced(long address, int slotSize, int[] lengths, int[] segments, int[] sourceAddresses,
+                                int[] sourcePorts, int max) {
+        checkOpen();
+        int n = Math.min(max, MAX_BATCH);
+        if (lengths.length < n || segments.length < n || sourceAddresses.length < n || sourcePorts.length < n) {
+            throw new IllegalArgumentException("arrays shorter than the batch of " + n);
+        }
+        if (slotSize <= 0 || address == 0) {
+            throw new IllegalArgumentException("need a native address and a positive slot size");
+        }
+        return Errno.check(UdpNative.receiveCoalesced(handle, address, slotSize, lengths, segments,
+            sourceAddresses, sourcePorts, n), "recvmmsg");
+    }
+
     /** Joins IPv4 multicast {@code group} on the interface that has {@code interfaceAddress}. */
     public void joinMulticast(String group, String interfaceAddress) {
         checkOpen();

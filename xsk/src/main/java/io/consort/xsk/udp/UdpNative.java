@@ -17,6 +17,14 @@ final class UdpNative {
     static native int send(long handle, long address, int[] offsets, int[] lengths, int[] destinationAddresses,
                            int[] destinationPorts, int count);
 
+    static native int sendSegmented(long handle, long address, int[] offsets, int[] lengths,
+                                    int[] destinationAddresses, int[] destinationPorts, int count, int maxSegments);
+
+    static native int enableCoalescing(int fd);
+
+    static native int receiveCoalesced(long handle, long address, int slotSize, int[] lengths, int[] segments,
+                                       int[] sourceAddresses, int[] sourcePorts, int max);
+
     static native int joinMulticast(int fd, int group, int interfaceAddress);
 
     static native int bufferSizes(int fd, int receiveBytes, int sendBytes);
