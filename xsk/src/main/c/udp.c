@@ -364,6 +364,19 @@ JNIEXPORT jint JNICALL Java_io_consort_xsk_udp_UdpNative_joinMulticast(JNIEnv *e
 	return setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &request, sizeof(request)) ? NEG_ERRNO() : 0;
 }
 
+/* Multicasts leave by the interface that has interface_address; loop: whether this host's own sockets hear them. */
+JNIEXPORT jint JNICALL Java_io_consort_xsk_udp_UdpNative_multicastOptions(JNIEnv *env, jclass cls, jint fd,
+									    jint interface_address, jboolean loop)
+{
+	struct in_addr out = { .s_addr = htonl((uint32_t)interface_address) };
+	unsigned char on = loop ? 1 : 0;
+
+	if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &out, sizeof(out)) ||
+	    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &on, sizeof(on)))
+		return NEG_ERRNO();
+	return 0;
+}
+
 JNIEXPORT jint JNICALL Java_io_consort_xsk_udp_UdpNative_bufferSizes(JNIEnv *env, jclass cls, jint fd,
 								       jint receive, jint send)
 {

@@ -25,7 +25,10 @@ import org.agrona.concurrent.status.AtomicCounter;
  * datagrams on the wire are the same; the kernel's stack is crossed once per run instead of once per datagram.
  * Where the route cannot segment (no checksum offload), the first send says so and the transport goes on without.
  *
- * <p>{@link #ALL} is a unicast fan-out to every other member; IP multicast is the plain {@link UdpTransport}'s.
+ * <p>{@link #ALL} is one datagram to the IP multicast group when one is configured (members on one port, each on
+ * its own address, as on a bridge), else a unicast fan-out to every other member. The multicast socket listens on
+ * the group's port on every address; this host's own copies loop back only when another member lives here too,
+ * and are then counted and dropped.
  * Datagrams from addresses that are not members, oversized ones and those the socket buffer refused are counted
  * and dropped. Needs the xsk module's JNI library (Linux).
  */
@@ -73,15 +76,13 @@ public final class BatchedUdpTransport implements Transport {
     private final AtomicCounter droppedReceiveError;
     private final AtomicCounter droppedSendError;
     private final AtomicCounter offloadRefused;
+    private final AtomicCounter droppedOwnMulticast;
+    private final int groupAddress;
     private boolean closed;
 
     /** Binds this member's address (in the calling thread's namespace); fails at once saying what to change. */
     public BatchedUdpTransport(UdpTransportConfig config, FramePool pool, CounterSet counters) {
         config.validate();
-        if (config.multicastGroup() != null) {
-            throw new IllegalArgumentException("the batched UDP transport sends ALL as a unicast fan-out: leave"
-                + " multicast(...) out, or use UdpTransport for IP multicast to " + config.multicastGroup());
-        }
         InetSocketAddress local = config.member(config.localRank());
         LocalAddresses.requireAssigned(local.getAddress(), config.localRank());
         this.pool = pool;
@@ -105,11 +106,20 @@ public final class BatchedUdpTransport implements Transport {
         this.droppedNotMember = counters.counter(COMPONENT, "dropped not-member");
         this.droppedReceiveError = counters.counter(COMPONENT, "dropped receive-error");
         this.offloadRefused = counters.counter(COMPONENT, "gso refused by route");
+        this.droppedOwnMulticast = counters.counter(COMPONENT, "dropped own-multicast");
         this.segmenting = config.segmentOffload();
-        this.sorted = segmenting ? new SortedBatch(BATCH, memberAddresses.length) : null;
-        BatchedUdp opened = BatchedUdp.bind(local.getAddress().getHostAddress(), local.getPort(), false);
+        this.sorted = segmenting ? new SortedBatch(BATCH, memberAddresses.length + 1) : null;
+        this.groupAddress = config.multicastGroup() == null ? 0
+            : BatchedUdp.ipv4(config.multicastGroup().getHostAddress());
+        String self = local.getAddress().getHostAddress();
+        // Members on one port: the group's datagrams reach a socket bound to that port on every address.
+        BatchedUdp opened = BatchedUdp.bind(groupAddress == 0 ? self : "0.0.0.0", local.getPort(), groupAddress != 0);
         try {
             opened.bufferSizes(config.socketBufferBytes(), config.socketBufferBytes());
+            if (groupAddress != 0) {
+                opened.multicastOptions(self, anotherMemberHere(config));
+                opened.joinMulticast(config.multicastGroup().getHostAddress(), self);
+            }
             if (segmenting) {
                 opened.enableCoalescing();
             }
@@ -120,6 +130,15 @@ public final class BatchedUdpTransport implements Transport {
         this.socket = opened;
         this.coalesced = segmenting ? new CoalescedReceiver(opened, COALESCED_BATCH, COALESCED_SLOT,
             counters.counter(COMPONENT, "gro runs received")) : null;
+    }
+
+    private static boolean anotherMemberHere(UdpTransportConfig config) {
+        for (int rank = 0; rank < config.memberCount(); rank++) {
+            if (rank != config.localRank() && LocalAddresses.isAssigned(config.member(rank).getAddress())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public static TransportFactory factory(UdpTransportConfig config) {
@@ -151,18 +170,21 @@ public final class BatchedUdpTransport implements Transport {
         }
         int at = pool.frameOffset(frame) + offset;
         if (destination != ALL) {
-            queue(destination, frame, at, length);
-            return true;
-        }
-        for (int rank = 0; rank < memberAddresses.length; rank++) {
-            if (rank != localRank) {
-                queue(rank, frame, at, length);
+            queue(destination, memberAddresses[destination], frame, at, length);
+        } else if (groupAddress != 0) {
+            queue(memberAddresses.length, groupAddress, frame, at, length);
+        } else {
+            for (int rank = 0; rank < memberAddresses.length; rank++) {
+                if (rank != localRank) {
+                    queue(rank, memberAddresses[rank], frame, at, length);
+                }
             }
         }
         return true;
     }
 
-    private void queue(int rank, int frame, int at, int length) {
+    /** {@code key}: the destination member's rank, or the member count for the group. */
+    private void queue(int key, int address, int frame, int at, int length) {
         if (queued == BATCH) {
             sendQueued();
         }
@@ -170,9 +192,9 @@ public final class BatchedUdpTransport implements Transport {
         sendFrames[queued] = frame;
         sendOffsets[queued] = at;
         sendLengths[queued] = length;
-        sendAddresses[queued] = memberAddresses[rank];
-        sendPorts[queued] = memberPorts[rank];
-        sendRanks[queued] = rank;
+        sendAddresses[queued] = address;
+        sendPorts[queued] = memberPorts[key == memberAddresses.length ? localRank : key];
+        sendRanks[queued] = key;
         queued++;
     }
 
@@ -283,7 +305,7 @@ public final class BatchedUdpTransport implements Transport {
                 continue;
             }
             if (!fromOtherMember(receiveAddresses[i], receivePorts[i])) {
-                droppedNotMember.increment();
+                countStranger(receiveAddresses[i], receivePorts[i]);
                 continue;
             }
             spareFrames[slot] = FramePool.NO_FRAME;
@@ -315,7 +337,7 @@ public final class BatchedUdpTransport implements Transport {
                 continue;
             }
             if (!fromOtherMember(coalesced.sourceAddress(), coalesced.sourcePort())) {
-                droppedNotMember.increment();
+                countStranger(coalesced.sourceAddress(), coalesced.sourcePort());
                 coalesced.skipMessage();
                 continue;
             }
@@ -340,6 +362,14 @@ public final class BatchedUdpTransport implements Transport {
             }
         }
         spares = keep;
+    }
+
+    private void countStranger(int address, int port) {
+        if (address == memberAddresses[localRank] && port == memberPorts[localRank]) {
+            droppedOwnMulticast.increment();
+        } else {
+            droppedNotMember.increment();
+        }
     }
 
     private boolean fromOtherMember(int address, int port) {

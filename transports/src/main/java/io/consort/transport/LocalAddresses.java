@@ -55,22 +55,34 @@ final class LocalAddresses {
      * loopback network, all of it local, when {@code lo} has an address).
      */
     static void requireAssigned(InetAddress self, int rank) {
-        if (self.isAnyLocalAddress()) {
+        if (isAssigned(self)) {
             return;
         }
         List<String> everything = new ArrayList<>();
         for (NetworkInterface nic : all()) {
             for (String address : ipv4(nic)) {
                 everything.add(nic.getName() + " " + address);
-                if (address.startsWith(self.getHostAddress() + "/") || (self.isLoopbackAddress() && isLoopback(nic))) {
-                    return;
-                }
             }
         }
         throw new IllegalArgumentException(self.getHostAddress() + " is not assigned to any interface in "
             + CurrentNamespace.describe() + " (its addresses: " + String.join(", ", everything) + "): make this"
             + " member's address (rank " + rank + " of members(...)) one of them, or open the transport in the"
             + " namespace that has " + self.getHostAddress());
+    }
+
+    /** Whether {@code address} is local here: the wildcard, one of the interfaces', or loopback when lo is up. */
+    static boolean isAssigned(InetAddress address) {
+        if (address.isAnyLocalAddress()) {
+            return true;
+        }
+        for (NetworkInterface nic : all()) {
+            for (String assigned : ipv4(nic)) {
+                if (assigned.startsWith(address.getHostAddress() + "/") || (address.isLoopbackAddress() && isLoopback(nic))) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /**

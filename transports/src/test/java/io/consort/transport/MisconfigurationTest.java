@@ -125,6 +125,10 @@ class MisconfigurationTest {
         assertTrue(message.startsWith("multicast to 239.77.0.9 needs every member on one port"), message);
         assertTrue(message.contains("ports " + PORT + " and " + (PORT + 1)), message);
         assertEquals(0, pools.get(0).inUse());
+        String batched = refused(IllegalArgumentException.class, () -> new BatchedUdpTransport(
+            new UdpTransportConfig().members(0, members).multicast(InetAddress.getByName("239.77.0.9"), "lo"),
+            pool(), new CounterSet("udp", 32)));
+        assertEquals(message, batched, "the batched transport refuses it alike");
     }
 
     @Test

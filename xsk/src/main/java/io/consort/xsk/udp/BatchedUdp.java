@@ -178,6 +178,15 @@ public final class BatchedUdp implements AutoCloseable {
         Errno.check(UdpNative.joinMulticast(fd, ipv4(group), ipv4(interfaceAddress)), "joining " + group);
     }
 
+    /**
+     * Multicasts leave by the interface that has {@code interfaceAddress}; {@code loop}: whether sockets on this
+     * host (this one included) hear them too.
+     */
+    public void multicastOptions(String interfaceAddress, boolean loop) {
+        checkOpen();
+        Errno.check(UdpNative.multicastOptions(fd, ipv4(interfaceAddress), loop), "setting IP_MULTICAST_IF/LOOP");
+    }
+
     /** Sets SO_RCVBUF and SO_SNDBUF (the kernel doubles and caps them). */
     public void bufferSizes(int receiveBytes, int sendBytes) {
         checkOpen();

@@ -27,6 +27,8 @@ final class UdpNative {
 
     static native int joinMulticast(int fd, int group, int interfaceAddress);
 
+    static native int multicastOptions(int fd, int interfaceAddress, boolean loop);
+
     static native int bufferSizes(int fd, int receiveBytes, int sendBytes);
 
     static native void close(long handle);
