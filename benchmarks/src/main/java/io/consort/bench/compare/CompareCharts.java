@@ -36,6 +36,7 @@ public final class CompareCharts {
                 case "inmem" -> "in-memory";
                 case "udp" -> "UDP";
                 case "udp-mmsg" -> "UDP sendmmsg";
+                case "udp-gso" -> "UDP sendmmsg+GSO";
                 default -> transport;
             };
             return "Consort " + network + (bundling.equals("on") ? " +bundling" : "")

@@ -26,7 +26,7 @@ import org.HdrHistogram.Histogram;
  *
  * <pre>
  * CompareRun --system consort|jgroups --transport inmem|udp --size BYTES --senders one|all [--members 3]
- *     [--bundle] [--max-packet 1472] [--stack reliable-fifo] [--warmup-ms 1000] [--measure-ms 2000]
+ *     [--bundle] [--no-offload] [--max-packet 1472] [--stack reliable-fifo] [--warmup-ms 1000] [--measure-ms 2000]
  *     [--latency-ms 1000] [--csv FILE] [--label NAME (the CSV's transport column, e.g. inmem/total)]
  * </pre>
  */
@@ -52,6 +52,7 @@ public final class CompareRun {
         int members = 3;
         int maxPacketLength = BenchGroup.MAX_PACKET_LENGTH;
         boolean bundle = false;
+        boolean offload = true;
         long warmupMillis = 1000;
         long measureMillis = 2000;
         long latencyMillis = 1000;
@@ -67,6 +68,7 @@ public final class CompareRun {
                 case "--members" -> members = Integer.parseInt(args[++i]);
                 case "--max-packet" -> maxPacketLength = Integer.parseInt(args[++i]);
                 case "--bundle" -> bundle = true;
+                case "--no-offload" -> offload = false;
                 case "--warmup-ms" -> warmupMillis = Long.parseLong(args[++i]);
                 case "--measure-ms" -> measureMillis = Long.parseLong(args[++i]);
                 case "--latency-ms" -> latencyMillis = Long.parseLong(args[++i]);
@@ -78,7 +80,7 @@ public final class CompareRun {
                 + Probe.LENGTH);
         }
         GroupUnderTest group = switch (system) {
-            case "consort" -> new ConsortGroup(transport, members, size, maxPacketLength, stack,
+            case "consort" -> new ConsortGroup(transport, members, size, maxPacketLength, offload, stack,
                 bundle ? io.consort.layers.transport.BundlingTransport::wrap : factory -> factory);
             case "jgroups" -> new JGroupsGroup(transport, members);
             default -> throw new IllegalArgumentException("--system is consort or jgroups, not " + system);

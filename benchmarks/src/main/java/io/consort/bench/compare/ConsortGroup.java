@@ -36,8 +36,11 @@ final class ConsortGroup implements GroupUnderTest {
     private final Deliveries[] deliveries;
     private final UnsafeBuffer[] payloads;
 
-    /** {@code maxPacketLength}: the UDP transports' datagram limit (1472 fits a 1500-byte MTU; loopback takes 64 KiB). */
-    ConsortGroup(String transport, int size, int maxMessageLength, int maxPacketLength, String stack,
+    /**
+     * {@code maxPacketLength}: the UDP transports' datagram limit (1472 fits a 1500-byte MTU; loopback takes 64 KiB);
+     * {@code offload}: the batched transport's UDP GSO/GRO.
+     */
+    ConsortGroup(String transport, int size, int maxMessageLength, int maxPacketLength, boolean offload, String stack,
                  java.util.function.UnaryOperator<TransportFactory> wrap) {
         members = new Member[size];
         runners = new AgentRunner[size];
@@ -54,7 +57,7 @@ final class ConsortGroup implements GroupUnderTest {
                 case "udp" -> UdpTransport.factory(new UdpTransportConfig().members(rank, addresses)
                     .maxPacketLength(maxPacketLength));
                 case "udp-mmsg" -> BatchedUdpTransport.factory(new UdpTransportConfig().members(rank, addresses)
-                    .maxPacketLength(maxPacketLength));
+                    .maxPacketLength(maxPacketLength).segmentOffload(offload));
                 default -> throw new IllegalArgumentException("--transport is inmem, udp or udp-mmsg, not " + transport);
             };
             Deliveries mine = new Deliveries(size);
