@@ -26,7 +26,7 @@ import org.HdrHistogram.Histogram;
  *
  * <pre>
  * CompareRun --system consort|jgroups --transport inmem|udp --size BYTES --senders one|all [--members 3]
- *     [--bundle] [--no-offload] [--max-packet 1472] [--stack reliable-fifo] [--warmup-ms 1000] [--measure-ms 2000]
+ *     [--bundle] [--no-offload] [--counters] [--max-packet 1472] [--stack reliable-fifo] [--warmup-ms 1000] [--measure-ms 2000]
  *     [--latency-ms 1000] [--csv FILE] [--label NAME (the CSV's transport column, e.g. inmem/total)]
  * </pre>
  */
@@ -53,6 +53,7 @@ public final class CompareRun {
         int maxPacketLength = BenchGroup.MAX_PACKET_LENGTH;
         boolean bundle = false;
         boolean offload = true;
+        boolean counters = false;
         long warmupMillis = 1000;
         long measureMillis = 2000;
         long latencyMillis = 1000;
@@ -69,6 +70,7 @@ public final class CompareRun {
                 case "--max-packet" -> maxPacketLength = Integer.parseInt(args[++i]);
                 case "--bundle" -> bundle = true;
                 case "--no-offload" -> offload = false;
+                case "--counters" -> counters = true;
                 case "--warmup-ms" -> warmupMillis = Long.parseLong(args[++i]);
                 case "--measure-ms" -> measureMillis = Long.parseLong(args[++i]);
                 case "--latency-ms" -> latencyMillis = Long.parseLong(args[++i]);
@@ -107,6 +109,9 @@ public final class CompareRun {
                 misordered += group.deliveries(rank).misordered();
             }
             long retransmitted = group instanceof ConsortGroup consort ? consort.counterSum("retransmitted") : -1;
+            if (counters && group instanceof ConsortGroup consort) {
+                System.err.print(consort.nonZeroCounters());
+            }
             double perSecond = delivered / (double) members / seconds;
             row = String.format(Locale.ROOT, "%s,%s,%s,%s,%d,%s,%d,%.3f,%.0f,%.2f,%s,%d,%d,%d,%.1f,%.1f,%.1f,%.1f,%.1f,%d",
                 system, label != null ? label : transport, bundle ? "on" : "off", Runtime.version().feature(), members,

@@ -123,6 +123,23 @@ final class ConsortGroup implements GroupUnderTest {
         return total;
     }
 
+    /** Every counter that is not zero, summed over the members by label: for {@code --counters}. */
+    String nonZeroCounters() {
+        java.util.Map<String, Long> sums = new java.util.TreeMap<>();
+        for (Member member : members) {
+            var reader = member.counters().reader();
+            reader.forEach((id, label) -> sums.merge(label.replaceFirst("^[^ ]* ", ""), reader.getCounterValue(id),
+                Long::sum));
+        }
+        StringBuilder out = new StringBuilder();
+        sums.forEach((label, value) -> {
+            if (value != 0) {
+                out.append(label).append(": ").append(value).append('\n');
+            }
+        });
+        return out.toString();
+    }
+
     @Override
     public void close() {
         for (AgentRunner runner : runners) {
