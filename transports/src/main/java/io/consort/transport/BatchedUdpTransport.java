@@ -4,6 +4,7 @@ import io.consort.iovec.Account;
 import io.consort.iovec.FramePool;
 import io.consort.layers.runtime.CounterSet;
 import io.consort.layers.runtime.TransportFactory;
+import io.consort.layers.transport.BundlingTransport;
 import io.consort.layers.transport.PacketHandler;
 import io.consort.layers.transport.Transport;
 import io.consort.xsk.Errno;
@@ -143,6 +144,14 @@ public final class BatchedUdpTransport implements Transport {
 
     public static TransportFactory factory(UdpTransportConfig config) {
         return (pool, counters) -> new BatchedUdpTransport(config, pool, counters);
+    }
+
+    /**
+     * The fastest kernel-UDP configuration: this transport with small packets bundled per destination and duty
+     * cycle ({@link BundlingTransport}). Every member of a group must use it.
+     */
+    public static TransportFactory bundled(UdpTransportConfig config) {
+        return BundlingTransport.wrap(factory(config));
     }
 
     @Override
