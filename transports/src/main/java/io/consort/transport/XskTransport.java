@@ -8,6 +8,7 @@ import io.consort.layers.transport.PacketHandler;
 import io.consort.layers.transport.Transport;
 import io.consort.xsk.Umem;
 import io.consort.xsk.UmemConfig;
+import io.consort.xsk.XskCounters;
 import io.consort.xsk.XskSocket;
 import io.consort.xsk.XskSocketConfig;
 import io.consort.xsk.XskStatistics;
@@ -19,6 +20,7 @@ import io.consort.xsk.packet.MacAddress;
 import io.consort.xsk.packet.ParseResult;
 import io.consort.xsk.packet.UdpFrameParser;
 import io.consort.xsk.packet.UdpFrameWriter;
+import io.consort.xsk.ring.TxRing;
 import io.consort.xsk.netns.CurrentNamespace;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -38,10 +40,23 @@ import org.agrona.concurrent.status.AtomicCounter;
  *
  * <p>Consort's XDP program steers UDP to this member's port to the socket; everything else stays with the
  * kernel, which therefore keeps answering ARP. Received frames are parsed strictly; rejects and datagrams
- * from non-members are counted by reason and returned to the pool. Sends are batched and go out on
- * {@link #flush()} (or when a batch fills). A frame is sent in place only when the caller holds its only
- * reference; otherwise another holder may be reading or sending it, and the packet is copied into a fresh
- * SEND frame first. Single-threaded, allocation-free after construction.
+ * from non-members are counted by reason and returned to the pool. Sends are batched on the tx ring and go out
+ * with one kick per {@link #flush()} (re-kicked while copy mode takes 32 frames a time).
+ *
+ * <p>Packets are sent in place, without a copy, even when other holders share the frame (a retransmission
+ * window keeps a reference to every reliable packet): the frame goes back to the pool when the completion ring
+ * and every other holder have let go, since the kernel's reference is one of the frame's references. The only
+ * bytes a send writes are the {@value UdpFrameWriter#HEADERS_LENGTH} bytes of headers in front of the packet, and
+ * they are a function of the destination, offset and length ({@link UdpFrameWriter} uses no per-packet
+ * identification). Writing them in place is refused only when it could change bytes someone still needs: the
+ * frame is still in flight (queued, or on the tx ring and not completed) with headers for another destination,
+ * offset or length (unicast fan-out of one packet to several members; a retransmission before the first send
+ * completed); or the frame is shared and the packet lies beyond the pool's headroom (an extent of a received
+ * frame, such as one packet of a bundle, whose headers would overwrite the packet in front of it). Such a packet
+ * goes as two descriptors, its headers in a fresh SEND frame and then the payload where it is (AF_XDP
+ * multi-buffer, {@link XskTransportConfig#splitHeaders}; counted in {@code sent split}), or, without
+ * multi-buffer, as a copy in a fresh SEND frame (counted in {@code copied}). A send to the multicast group is one
+ * frame and goes in place. Single-threaded, allocation-free after construction.
  */
 public final class XskTransport implements Transport {
     private static final String COMPONENT = "xsk";
@@ -49,6 +64,13 @@ public final class XskTransport implements Transport {
     private static final int STEERING_GROUP = 0;
     private static final long RESOLVE_TIMEOUT_MILLIS = 1000;
     private static final int IP_UDP_HEADERS = 28;
+    /** What the kernel puts in front of received data in a UMEM frame. */
+    private static final int XDP_PACKET_HEADROOM = 256;
+    /** How a pending descriptor came about: {@link #txKind}. */
+    private static final byte IN_PLACE = 0;
+    private static final byte COPY = 1;
+    private static final byte SPLIT_HEADERS = 2;
+    private static final byte SPLIT_PAYLOAD = 3;
 
     private final FramePool pool;
     private final UnsafeBuffer buffer;
@@ -65,10 +87,23 @@ public final class XskTransport implements Transport {
     private final int groupIp;
     private final long groupMac;
     private final int maxPacketLength;
+    /** Per frame: descriptors queued here and not yet on the tx ring (the ring's are counted by the UMEM). */
+    private final int[] queuedRefs;
+    /** Per frame: destination slot, offset and length its headers were last written for ({@link #headerKey}). */
+    private final long[] headersFor;
+    private final int groupSlot;
+    /**
+     * A shared frame's packet starting at or before this offset was built in the frame's headroom by the layers
+     * (or is the first packet of a received frame, which the kernel puts after 256 bytes and its headers), so
+     * the bytes in front of it are nobody else's.
+     */
+    private final int builtHereLimit;
     private final int[] rxOffsets = new int[BATCH];
     private final int[] rxLengths = new int[BATCH];
     private final int[] txOffsets = new int[BATCH];
     private final int[] txLengths = new int[BATCH];
+    private final int[] txOptions = new int[BATCH];
+    private final byte[] txKind = new byte[BATCH];
     private int pending;
     private final AtomicCounter sent;
     private final AtomicCounter received;
@@ -78,6 +113,10 @@ public final class XskTransport implements Transport {
     private final AtomicCounter droppedNoFrame;
     private final AtomicCounter droppedTxRingFull;
     private final AtomicCounter copied;
+    private final AtomicCounter sentInPlace;
+    private final AtomicCounter sentSplit;
+    private final boolean splitHeaders;
+    private final AtomicCounter earlyKicks;
     private boolean closed;
 
     /**
@@ -102,6 +141,10 @@ public final class XskTransport implements Transport {
         this.memberIps = new int[members];
         this.memberPorts = new int[members];
         this.memberMacs = new long[members];
+        this.groupSlot = members;
+        this.builtHereLimit = Math.min(pool.headroom(), XDP_PACKET_HEADROOM + UdpFrameWriter.HEADERS_LENGTH);
+        this.queuedRefs = new int[pool.frameCount()];
+        this.headersFor = new long[pool.frameCount()];
         for (int rank = 0; rank < members; rank++) {
             memberIps[rank] = Ipv4Address.of(config.member(rank).getAddress());
             memberPorts[rank] = config.member(rank).getPort();
@@ -129,6 +172,10 @@ public final class XskTransport implements Transport {
         this.droppedNoFrame = counters.counter(COMPONENT, "dropped no-frame");
         this.droppedTxRingFull = counters.counter(COMPONENT, "dropped tx-ring-full");
         this.copied = counters.counter(COMPONENT, "copied");
+        this.sentInPlace = counters.counter(COMPONENT, "sent in place");
+        this.sentSplit = counters.counter(COMPONENT, "sent split");
+        this.splitHeaders = config.splitHeaders();
+        this.earlyKicks = counters.counter(COMPONENT, "early kicks");
 
         resolveMembers(config);
         Umem registered = null;
@@ -139,7 +186,8 @@ public final class XskTransport implements Transport {
             // Attach before binding: when another member holds the interface, its error names that process.
             attached = XdpSteering.attach(config.interfaceName(), config.attachMode());
             this.socket = XskSocket.open(registered, new XskSocketConfig(config.interfaceName(), config.queue())
-                .bindMode(config.bindMode()).rxRingSize(config.ringSize()).txRingSize(config.ringSize()));
+                .bindMode(config.bindMode()).rxRingSize(config.ringSize()).txRingSize(config.ringSize())
+                .multiBuffer(config.splitHeaders()));
             attached.routePort(localPort, STEERING_GROUP);
             attached.addSocket(STEERING_GROUP, socket);
         } catch (RuntimeException e) {
@@ -271,65 +319,136 @@ public final class XskTransport implements Transport {
             throw new IllegalArgumentException("packet of " + length + " bytes exceeds " + maxPacketLength);
         }
         if (destination != ALL) {
-            return queue(frame, offset, length, memberMacs[destination], memberIps[destination],
+            return queue(frame, offset, length, destination, memberMacs[destination], memberIps[destination],
                 memberPorts[destination]);
         }
         if (groupIp != 0) {
-            return queue(frame, offset, length, groupMac, groupIp, memberPorts[localRank]);
+            return queue(frame, offset, length, groupSlot, groupMac, groupIp, memberPorts[localRank]);
         }
         boolean all = true;
         for (int rank = 0; rank < memberIps.length; rank++) {
             if (rank != localRank) {
-                all &= queue(frame, offset, length, memberMacs[rank], memberIps[rank], memberPorts[rank]);
+                all &= queue(frame, offset, length, rank, memberMacs[rank], memberIps[rank], memberPorts[rank]);
             }
         }
         return all;
     }
 
-    /** Writes the headers and puts the packet on the pending batch, in place or as a copy. */
-    private boolean queue(int frame, int offset, int length, long mac, int ip, int port) {
+    /** What a frame's headers say: destination slot (a rank, or the group), the packet's offset and length. */
+    private static long headerKey(int slot, int offset, int length) {
+        return (long) slot << 40 | (long) offset << 20 | length;
+    }
+
+    /**
+     * True when writing headers for {@code key} in front of the packet at {@code offset} of {@code frame} cannot
+     * change bytes anyone still needs: see the class comment.
+     */
+    private boolean inPlace(int frame, int offset, long key) {
+        if (pool.refCount(frame) == 1) {
+            return true; // the caller's is the only reference: nothing else reads or sends the frame
+        }
+        if (offset > builtHereLimit) {
+            return false; // not a packet built in this frame's headroom: what lies in front may be another's
+        }
+        boolean inFlight = queuedRefs[frame] > 0 || umem.kernelReferences(frame) > 0;
+        return !inFlight || headersFor[frame] == key;
+    }
+
+    /**
+     * Writes the headers and puts the packet on the pending batch: in place, as two descriptors (fresh headers,
+     * then the shared payload) or as a copy.
+     */
+    private boolean queue(int frame, int offset, int length, int slot, long mac, int ip, int port) {
         if (mac == MacAddress.NONE) {
             droppedNoNeighbour.increment();
             return false;
         }
-        if (pending == BATCH) {
+        if (pending + 2 > BATCH) {
             submit();
         }
-        if (pending + socket.pendingTransmit() >= socket.config().txRingSize()) {
+        if (pending + socket.pendingTransmit() + 2 > socket.config().txRingSize()) {
             droppedTxRingFull.increment();
             return false;
         }
-        int out = frame;
-        if (pool.refCount(frame) == 1) {
+        long key = headerKey(slot, offset, length);
+        if (inPlace(frame, offset, key)) {
             pool.retain(frame);
-        } else {
-            out = pool.acquire(Account.SEND);
-            if (out == FramePool.NO_FRAME) {
-                droppedNoFrame.increment();
-                return false;
-            }
-            buffer.putBytes(pool.frameOffset(out) + offset, buffer, pool.frameOffset(frame) + offset, length);
-            copied.increment();
+            int start = writer.write(buffer, pool.frameOffset(frame) + offset, length, mac, ip, port);
+            headersFor[frame] = key;
+            pend(start, UdpFrameWriter.HEADERS_LENGTH + length, 0, IN_PLACE);
+            return true;
         }
+        int out = pool.acquire(Account.SEND);
+        if (out == FramePool.NO_FRAME) {
+            droppedNoFrame.increment();
+            return false;
+        }
+        if (splitHeaders) {
+            // The shared frame is only read: its headroom keeps the headers of its first destination.
+            pool.retain(frame);
+            int headers = pool.frameOffset(out) + pool.headroom();
+            int payload = pool.frameOffset(frame) + offset;
+            writer.writeHeaders(buffer, headers, buffer, payload, length, mac, ip, port);
+            headersFor[out] = -1;
+            pend(headers, UdpFrameWriter.HEADERS_LENGTH, TxRing.PACKET_CONTINUES, SPLIT_HEADERS);
+            pend(payload, length, 0, SPLIT_PAYLOAD);
+            return true;
+        }
+        buffer.putBytes(pool.frameOffset(out) + offset, buffer, pool.frameOffset(frame) + offset, length);
         int start = writer.write(buffer, pool.frameOffset(out) + offset, length, mac, ip, port);
-        txOffsets[pending] = start;
-        txLengths[pending++] = UdpFrameWriter.HEADERS_LENGTH + length;
+        headersFor[out] = key;
+        pend(start, UdpFrameWriter.HEADERS_LENGTH + length, 0, COPY);
         return true;
     }
 
-    /** Hands the pending batch to the socket; what the ring refuses is dropped and counted. */
+    /** Adds a descriptor to the pending batch; its frame's reference passes to the batch. */
+    private void pend(int offset, int length, int options, byte kind) {
+        queuedRefs[pool.frameOf(offset)]++;
+        txOffsets[pending] = offset;
+        txLengths[pending] = length;
+        txOptions[pending] = options;
+        txKind[pending++] = kind;
+    }
+
+    /**
+     * Puts the pending batch on the tx ring, without a kick unless the ring is half full (so a duty cycle that
+     * sends more than a ring's worth does not drop); what the ring refuses is dropped and counted.
+     */
     private int submit() {
         if (pending == 0) {
             return 0;
         }
-        int accepted = socket.send(txOffsets, txLengths, pending);
-        for (int i = accepted; i < pending; i++) {
-            pool.release(pool.frameOf(txOffsets[i]));
-            droppedTxRingFull.increment();
+        int accepted = socket.enqueue(txOffsets, txLengths, txOptions, pending);
+        int packets = 0;
+        int inPlace = 0;
+        int split = 0;
+        int copies = 0;
+        for (int i = 0; i < pending; i++) {
+            int frame = pool.frameOf(txOffsets[i]);
+            queuedRefs[frame]--;
+            boolean last = (txOptions[i] & TxRing.PACKET_CONTINUES) == 0;
+            if (i >= accepted) {
+                pool.release(frame);
+                if (last) {
+                    droppedTxRingFull.increment();
+                }
+            } else if (last) {
+                packets++;
+                inPlace += txKind[i] == IN_PLACE ? 1 : 0;
+                split += txKind[i] == SPLIT_PAYLOAD ? 1 : 0;
+                copies += txKind[i] == COPY ? 1 : 0;
+            }
         }
-        sent.getAndAddRelease(accepted);
+        sent.getAndAddRelease(packets);
+        sentInPlace.getAndAddRelease(inPlace);
+        sentSplit.getAndAddRelease(split);
+        copied.getAndAddRelease(copies);
         pending = 0;
-        return accepted;
+        if (socket.pendingTransmit() >= socket.config().txRingSize() / 2) {
+            earlyKicks.increment();
+            socket.transmit();
+        }
+        return packets;
     }
 
     @Override
@@ -368,16 +487,18 @@ public final class XskTransport implements Transport {
     public int flush() {
         checkOpen();
         int work = submit();
-        // Copy mode sends at most 32 frames per kick; kick again while the kernel has not taken them all.
-        if (socket.pendingTransmit() > 0) {
-            socket.kick();
-        }
+        socket.transmit(); // one kick, or as many as copy mode needs at 32 frames each
         return work + socket.reclaim();
     }
 
     /** Kernel statistics and Java-side socket counters, for tools and failure messages. */
     public String describe() {
         return socket.statistics(new XskStatistics()) + " " + socket.counters();
+    }
+
+    /** The socket's Java-side counters (packets, kicks, completions), for tests and tools. */
+    public XskCounters socketCounters() {
+        return socket.counters();
     }
 
     private void checkOpen() {
@@ -397,7 +518,9 @@ public final class XskTransport implements Transport {
         }
         closed = true;
         for (int i = 0; i < pending; i++) {
-            pool.release(pool.frameOf(txOffsets[i]));
+            int frame = pool.frameOf(txOffsets[i]);
+            queuedRefs[frame]--;
+            pool.release(frame);
         }
         pending = 0;
         try {

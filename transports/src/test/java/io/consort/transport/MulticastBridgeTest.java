@@ -70,7 +70,9 @@ class MulticastBridgeTest {
             assertEquals(0, inboxes[0].texts.size(), "no frame comes back to its sender");
             long frames = counters[0].value("xsk sent");
             assertEquals(multicast ? count : 2L * count, frames);
-            assertTrue(multicast || counters[0].value("xsk copied") >= count, counters[0].dump());
+            // Unicast: the second destination's headers cannot go over the frame in flight to the first.
+            assertTrue(multicast || counters[0].value("xsk copied") + counters[0].value("xsk sent split") >= count,
+                counters[0].dump());
             for (int i = 0; i < MEMBERS; i++) {
                 transports[i].close();
                 assertEquals(0, pools[i].inUse(), pools[i].leakReport());

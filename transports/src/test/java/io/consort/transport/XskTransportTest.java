@@ -119,6 +119,46 @@ class XskTransportTest {
         }
     }
 
+    /**
+     * What a duty cycle sends waits on the tx ring until its flush, which kicks once per 32 frames copy mode takes
+     * (one kick for a small batch), not once per batch of the transport; the fill ring is topped up in batches.
+     */
+    @Test
+    void aDutyCycleOfSendsGoesOutWithTheKicksOfOneFlush() throws Exception {
+        try (VethNetwork net = VethNetwork.create()) {
+            InetSocketAddress[] members = {at(VethNetwork.A_IP, PORT), at(VethNetwork.B_IP, PORT)};
+            FramePool poolA = pool();
+            FramePool poolB = pool();
+            CounterSet countersA = new CounterSet("a", 64);
+            CounterSet countersB = new CounterSet("b", 64);
+            XskTransport a = open(net.a, new XskTransportConfig(VethNetwork.A_IF).members(0, members), poolA, countersA);
+            XskTransport b = open(net.b, new XskTransportConfig(VethNetwork.B_IF).members(1, members), poolB, countersB);
+            int count = 200; // more than three of the transport's batches of 64
+            for (int i = 0; i < count; i++) {
+                assertTrue(send(a, poolA, 1, "cycle " + i));
+            }
+            assertEquals(0, a.socketCounters().kicks(), "no kick before the flush");
+            a.flush();
+            long kicks = a.socketCounters().kicks();
+            assertTrue(kicks >= 1 && kicks <= (count + 31) / 32 + 1, kicks + " kicks for " + count + " frames");
+            Inbox inbox = new Inbox(poolB);
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (inbox.texts.size() < count && System.nanoTime() < deadline) {
+                inbox.drain(b);
+                a.flush();
+            }
+            assertEquals(count, inbox.texts.size(), countersB.dump() + b.describe());
+            assertEquals("cycle " + (count - 1), inbox.texts.get(count - 1));
+            assertEquals(count, countersA.value("xsk sent"));
+            assertTrue(a.socketCounters().kicks() <= kicks + 1, "later flushes with nothing queued do not kick: "
+                + a.describe());
+            a.close();
+            b.close();
+            assertEquals(0, poolA.inUse(), poolA.leakReport());
+            assertEquals(0, poolB.inUse(), poolB.leakReport());
+        }
+    }
+
     @Test
     void interoperatesWithKernelUdpSockets() throws Exception {
         try (VethNetwork net = VethNetwork.create();

@@ -122,6 +122,14 @@ public final class Umem implements AutoCloseable {
         return n;
     }
 
+    /**
+     * References the kernel holds to {@code frame}: one per fill-ring slot or sent descriptor not yet completed.
+     * For a frame the application holds (so not on a fill ring) this is how many of its sends are still in flight.
+     */
+    public int kernelReferences(int frame) {
+        return kernelRefs[frame];
+    }
+
     long handle() {
         checkOpen();
         return handle;

@@ -27,6 +27,10 @@ public final class XskSocket implements AutoCloseable {
     private static final int POLLIN = 1;
     private static final int IFF_UP = 1;
     private static final long BUSY_RETRY_NANOS = 1_000_000_000L;
+    /** A flush kicks at most this often: 64 kicks of 32 frames move a 2048-slot ring. */
+    private static final int MAX_KICKS_PER_FLUSH = 64;
+    /** The fill ring is topped up when at least this many slots (or a quarter of the ring) are free. */
+    private static final int REFILL_BATCH = 32;
 
     private final Umem umem;
     private final FramePool pool;
@@ -195,16 +199,45 @@ public final class XskSocket implements AutoCloseable {
      *     packets before any is queued)
      */
     public int send(int[] offsets, int[] lengths, int count) {
+        int n = enqueue(offsets, lengths, count);
+        if (!config.needWakeup() || tx.needsWakeup()) {
+            kick();
+        }
+        return n;
+    }
+
+    /**
+     * Like {@link #send} but without the kick: the packets wait on the tx ring until {@link #flush()} (or a
+     * {@link #kick()}), so a caller that enqueues several batches per duty cycle makes one system call for all.
+     */
+    public int enqueue(int[] offsets, int[] lengths, int count) {
+        return enqueue(offsets, lengths, null, count);
+    }
+
+    /**
+     * Like {@link #enqueue(int[], int[], int)} with descriptor options: on a socket bound with
+     * {@link XskSocketConfig#multiBuffer(boolean)}, a descriptor with {@link TxRing#PACKET_CONTINUES} and the
+     * ones after it up to one without make one packet. A packet goes on the ring whole or not at all: the count
+     * accepted never ends inside one. Every descriptor's frame gets its own completion and release.
+     */
+    public int enqueue(int[] offsets, int[] lengths, int[] options, int count) {
         checkOpen();
         reclaim();
         for (int i = 0; i < count; i++) {
             checkPacket(offsets[i], lengths[i]);
         }
-        int n = tx.reserve(count);
+        if (options != null && count > 0 && (options[count - 1] & TxRing.PACKET_CONTINUES) != 0) {
+            throw new IllegalArgumentException("the last descriptor continues a packet that has no end");
+        }
+        int n = Math.min(count, tx.size() - tx.outstanding());
+        while (options != null && n > 0 && (options[n - 1] & TxRing.PACKET_CONTINUES) != 0) {
+            n--; // never half a packet
+        }
+        n = tx.reserve(n);
         int index = tx.reservedIndex();
         long bytes = 0;
         for (int i = 0; i < n; i++) {
-            tx.setDescriptor(index + i, offsets[i], lengths[i]);
+            tx.setDescriptor(index + i, offsets[i], lengths[i], options == null ? 0 : options[i]);
             umem.lend(pool.frameOf(offsets[i]), pair);
             bytes += lengths[i];
         }
@@ -215,9 +248,6 @@ public final class XskSocket implements AutoCloseable {
         }
         if (n < count) {
             counters.txRingFull++;
-        }
-        if (!config.needWakeup() || tx.needsWakeup()) {
-            kick();
         }
         return n;
     }
@@ -247,15 +277,16 @@ public final class XskSocket implements AutoCloseable {
     }
 
     /**
-     * Lends the kernel as many frames as the fill ring has room for and the pool's RECEIVE account allows.
-     * Returns how many were added. Costs nothing when the ring is full: the room comes from counting frames
-     * lent and received, not from the kernel's index.
+     * Lends the kernel as many frames as the fill ring has room for and the pool's RECEIVE account allows, once
+     * a batch of slots is free (or the ring is empty). Returns how many were added. Costs nothing otherwise: the
+     * room comes from counting frames lent and received, not from the kernel's index.
      */
     public int refill() {
         checkOpen();
         FillRing fill = pair.fill;
         int wanted = fill.size() - pair.lent;
-        if (wanted <= 0) {
+        // In batches: one ring publication per REFILL_BATCH frames, not one per received frame.
+        if (wanted <= 0 || wanted < Math.min(REFILL_BATCH, fill.size() / 4) && pair.lent > 0) {
             return 0;
         }
         int frames = Math.min(wanted,
@@ -296,14 +327,33 @@ public final class XskSocket implements AutoCloseable {
         }
     }
 
-    /** Kicks while the kernel has not taken everything from the tx ring, then reclaims; returns frames left. */
+    /** {@link #transmit()}, then {@link #reclaim()}; returns the descriptors left on the tx ring. */
     public int flush() {
-        checkOpen();
-        for (int attempts = 0; attempts < 64 && tx.outstanding() > 0; attempts++) {
-            kick();
-        }
+        int left = transmit();
         reclaim();
-        return tx.outstanding();
+        return left;
+    }
+
+    /**
+     * Kicks while the kernel has not taken everything from the tx ring and each kick took some (copy mode takes
+     * at most 32 frames per kick and says EAGAIN when more wait); returns the descriptors left on the ring. Makes
+     * no system call when the ring is empty, or with need_wakeup on when the kernel does not ask for one.
+     */
+    public int transmit() {
+        checkOpen();
+        int left = tx.outstanding();
+        if (left == 0 || config.needWakeup() && !tx.needsWakeup()) {
+            return left;
+        }
+        for (int attempts = 0; attempts < MAX_KICKS_PER_FLUSH; attempts++) {
+            kick();
+            int now = tx.outstanding();
+            if (now == 0 || now == left) {
+                return now; // all taken, or the kernel took nothing this time: the next flush tries again
+            }
+            left = now;
+        }
+        return left;
     }
 
     /** Waits up to {@code timeoutMillis} for packets on the rx ring; true when some are there. */

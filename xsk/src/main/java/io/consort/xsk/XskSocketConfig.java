@@ -8,6 +8,7 @@ public final class XskSocketConfig {
     private int txRingSize = 2048;
     private BindMode bindMode = BindMode.AUTO;
     private boolean needWakeup = true;
+    private boolean multiBuffer;
 
     public XskSocketConfig(String interfaceName, int queue) {
         if (interfaceName == null || interfaceName.isEmpty() || interfaceName.length() > 15) {
@@ -46,6 +47,21 @@ public final class XskSocketConfig {
         return this;
     }
 
+    /**
+     * With {@code XDP_USE_SG} a packet may span several descriptors, all but the last marked
+     * {@link io.consort.xsk.ring.TxRing#PACKET_CONTINUES} (the kernel joins them; a receiver sees one frame when it
+     * fits one). The socket may then also receive a packet larger than a frame as several descriptors, which
+     * {@link XskSocket#receive} hands over one by one: keep the MTU within a frame, as Consort's transport does.
+     */
+    public XskSocketConfig multiBuffer(boolean multiBuffer) {
+        this.multiBuffer = multiBuffer;
+        return this;
+    }
+
+    public boolean multiBuffer() {
+        return multiBuffer;
+    }
+
     public String interfaceName() {
         return interfaceName;
     }
@@ -71,6 +87,6 @@ public final class XskSocketConfig {
     }
 
     int bindFlags() {
-        return bindMode.bindFlag | (needWakeup ? 1 << 3 : 0);
+        return bindMode.bindFlag | (needWakeup ? 1 << 3 : 0) | (multiBuffer ? 1 << 4 : 0);
     }
 }

@@ -1,5 +1,6 @@
 package io.consort.xsk.packet;
 
+import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 /**
@@ -7,8 +8,10 @@ import org.agrona.MutableDirectBuffer;
  * already in place (in a frame's headroom), so the payload is never copied.
  *
  * <p>The source (MAC, IP, port) is fixed per writer; the destination is given per packet. IPv4 headers carry
- * Don't Fragment and an incrementing identification; the UDP checksum is computed unless turned off, in which
- * case 0 ("no checksum", allowed over IPv4) is sent. One writer per sending thread.
+ * Don't Fragment and identification 0 (an atomic datagram's identification means nothing, RFC 6864), so the
+ * headers are a function of the destination and the payload alone: writing them again for the same destination
+ * over a frame still being sent stores the bytes already there. The UDP checksum is computed unless turned off,
+ * in which case 0 ("no checksum", allowed over IPv4) is sent. One writer per sending thread.
  */
 public final class UdpFrameWriter {
     /** Ethernet (14) + IPv4 without options (20) + UDP (8). */
@@ -25,7 +28,6 @@ public final class UdpFrameWriter {
     private final int sourcePort;
     private boolean udpChecksum = true;
     private int ttl = Ipv4Flyweight.DEFAULT_TTL;
-    private int identification;
 
     public UdpFrameWriter(long sourceMac, int sourceIp, int sourcePort) {
         this.sourceMac = sourceMac;
@@ -52,14 +54,26 @@ public final class UdpFrameWriter {
      */
     public int write(MutableDirectBuffer buffer, int payloadIndex, int payloadLength, long destinationMac,
                      int destinationIp, int destinationPort) {
+        int frameIndex = payloadIndex - HEADERS_LENGTH;
+        writeHeaders(buffer, frameIndex, buffer, payloadIndex, payloadLength, destinationMac, destinationIp,
+            destinationPort);
+        return frameIndex;
+    }
+
+    /**
+     * Writes the {@value #HEADERS_LENGTH} bytes of headers at {@code headerIndex} for a payload that lies
+     * elsewhere ({@code payloadLength} bytes at {@code payloadIndex} of {@code payloadBuffer}, which is only
+     * read, for the UDP checksum): the header half of a packet sent as two descriptors.
+     */
+    public void writeHeaders(MutableDirectBuffer buffer, int headerIndex, DirectBuffer payloadBuffer, int payloadIndex,
+                             int payloadLength, long destinationMac, int destinationIp, int destinationPort) {
         if (payloadLength < 0 || payloadLength > MAX_PAYLOAD) {
             throw new IllegalArgumentException("UDP payload must be 0.." + MAX_PAYLOAD + " bytes, was " + payloadLength);
         }
-        int frameIndex = payloadIndex - HEADERS_LENGTH;
-        int ipIndex = frameIndex + EthernetFlyweight.HEADER_LENGTH;
+        int ipIndex = headerIndex + EthernetFlyweight.HEADER_LENGTH;
         int udpIndex = ipIndex + Ipv4Flyweight.HEADER_LENGTH;
         int udpLength = UdpFlyweight.HEADER_LENGTH + payloadLength;
-        ethernet.wrap(buffer, frameIndex)
+        ethernet.wrap(buffer, headerIndex)
             .destination(destinationMac)
             .source(sourceMac)
             .etherType(EthernetFlyweight.ETHER_TYPE_IPV4);
@@ -67,7 +81,7 @@ public final class UdpFrameWriter {
             .versionIhl(Ipv4Flyweight.VERSION_IHL_NO_OPTIONS)
             .dscpEcn(0)
             .totalLength(Ipv4Flyweight.HEADER_LENGTH + udpLength)
-            .identification(identification++)
+            .identification(0)
             .flagsFragment(Ipv4Flyweight.FLAG_DONT_FRAGMENT)
             .ttl(ttl)
             .protocol(Ipv4Flyweight.PROTOCOL_UDP)
@@ -80,9 +94,10 @@ public final class UdpFrameWriter {
             .length(udpLength)
             .checksum(0);
         if (udpChecksum) {
-            udp.checksum(Checksums.udp(buffer, udpIndex, udpLength, sourceIp, destinationIp));
+            int payloadSum = Checksums.fold(Checksums.sum(payloadBuffer, payloadIndex, payloadLength, 0));
+            udp.checksum(Checksums.udpFromParts(sourceIp, destinationIp, sourcePort, destinationPort, udpLength,
+                payloadSum));
         }
-        return frameIndex;
     }
 
     public long sourceMac() {
