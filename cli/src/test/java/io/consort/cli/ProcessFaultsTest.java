@@ -51,9 +51,10 @@ class ProcessFaultsTest {
     @TempDir
     Path dir;
 
+    /** The default transport, batched and bundled, with casts by IP multicast across the bridge. */
     @Test
     void overKernelUdp() throws Exception {
-        run("10.77.41", List.of("--transport", "udp"));
+        run("10.77.41", List.of("--transport", "udp-batched", "--multicast"));
     }
 
     @Test
@@ -133,6 +134,8 @@ class ProcessFaultsTest {
                 }
                 for (MemberLauncher member : members) {
                     assertEquals(0, member.awaitExit(BOUND_SECONDS), member.output());
+                    assertEquals(transport.contains("--multicast"), member.output().contains(
+                        "casts by IP multicast to 239.77."), member.output());
                 }
             } finally {
                 for (MemberLauncher member : all) {

@@ -93,6 +93,29 @@ public record AddressBook(InetSocketAddress[] addresses, int self, int[] seeds) 
         }
     }
 
+    /**
+     * The IP multicast group that can carry this group's casts, or null when only a unicast fan-out can: multicast
+     * needs every member on an address of its own (one port and no duplicates make that so), none of them loopback,
+     * as in a lab. (Whether
+     * the network between them carries multicast at all, many clouds do not, only the caller can know.) The group follows from the port ({@code 239.77.<port / 256>.<port % 256>}, administratively scoped),
+     * so every member picks the same one with nothing to configure, and groups on other ports do not meet.
+     */
+    public InetAddress multicastGroup() {
+        int port = addresses[0].getPort();
+        for (int i = 0; i < addresses.length; i++) {
+            InetAddress address = addresses[i].getAddress();
+            if (addresses[i].getPort() != port || address.isLoopbackAddress() || address.isAnyLocalAddress()
+                || address.getAddress().length != 4) {
+                return null;
+            }
+        }
+        try {
+            return InetAddress.getByAddress(new byte[] {(byte) 239, 77, (byte) (port >> 8), (byte) port});
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** How this address appears in output: {@code ip:port}, or the name of a simulated member. */
     public String label(int index) {
         InetSocketAddress address = addresses[index];

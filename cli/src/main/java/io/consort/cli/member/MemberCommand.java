@@ -45,9 +45,10 @@ import picocli.CommandLine.Option;
         "  consort lab up --members 3 && ip netns exec csxlab-m0 bin/consort member --lab 0 --transport xdp",
         "  consort member --transport sim --sim-peers 2      (a group with two simulated peers in this process)"})
 public final class MemberCommand implements Callable<Integer> {
-    @Option(names = "--transport", defaultValue = "udp", paramLabel = "udp|udp-batched|xdp|sim",
-        description = "Kernel UDP, kernel UDP batched (sendmmsg/recvmmsg) with small packets bundled, AF_XDP (root,"
-            + " --interface), or in-memory with simulated peers (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--transport", defaultValue = "udp-batched", paramLabel = "udp-batched|udp|xdp|sim",
+        description = "Kernel UDP batched (sendmmsg/recvmmsg, segmentation offload) with small packets bundled,"
+            + " kernel UDP a datagram per system call (pure Java), AF_XDP (root, --interface), or in-memory with"
+            + " simulated peers (default: ${DEFAULT-VALUE}).")
     String transport;
 
     @Option(names = "--members", paramLabel = "IP:PORT,...",
@@ -64,6 +65,12 @@ public final class MemberCommand implements Callable<Integer> {
     @Option(names = "--lab", paramLabel = "INDEX",
         description = "Take --members, --address and --interface from the lab 'consort lab up' built (member INDEX).")
     Integer lab;
+
+    @Option(names = "--multicast", arity = "0..1", fallbackValue = "true", paramLabel = "true|false",
+        description = "Send casts by IP multicast (udp-batched, xdp): needs every member on its own address and"
+            + " one port, and a network that carries multicast, as a lab's bridge does (default: in a lab, yes;"
+            + " else a unicast fan-out).")
+    Boolean multicast;
 
     @Option(names = "--interface", paramLabel = "IF", description = "Interface for --transport xdp.")
     String interfaceName;
@@ -169,10 +176,12 @@ public final class MemberCommand implements Callable<Integer> {
         MemberConfig memberConfig = MemberConfig.sizedFor(maxGroupSize, MAX_MESSAGE).status(status.buffers())
             .errorHandler(e -> { });
         InMemoryNetwork network = simulated;
+        boolean byMulticast = (transport.equals("udp-batched") || transport.equals("xdp"))
+            && Transports.multicast(multicast, lab != null);
         TransportFactory transportFactory = switch (transport) {
             case "udp" -> Transports.udp(book);
-            case "udp-batched" -> Transports.udpBatched(book);
-            case "xdp" -> Transports.xdp(book, interfaceName, queue, xdpMode);
+            case "udp-batched" -> Transports.udpBatched(book, byMulticast);
+            case "xdp" -> Transports.xdp(book, interfaceName, queue, xdpMode, byMulticast);
             case "sim" -> (frames, counters) -> network.transport(0, frames, counters);
             default -> throw new IllegalArgumentException("--transport is udp, udp-batched, xdp or sim, was '"
                 + transport + "'");
@@ -181,7 +190,8 @@ public final class MemberCommand implements Callable<Integer> {
         Member member = Member.join(group, self, book.seeds(), memberConfig, description::layers, transportFactory,
             deferred, SystemNanoClock.INSTANCE);
         Console console = new Console(book, self, member.counters(), System.out, journal, printDeliveries);
-        console.say("member " + memberName + " is " + console.name(self) + " over " + transport + ", stack "
+        String casts = byMulticast ? " (casts by IP multicast to " + book.multicastGroup().getHostAddress() + ")" : "";
+        console.say("member " + memberName + " is " + console.name(self) + " over " + transport + casts + ", stack "
             + stack + "; status file " + status.path() + (journal != null ? ", journal " + journalPath : ""));
         deferred.attach(console);
         List<Member> peers = simulated == null ? List.of() : SimulatedPeers.start(simulated, group, description,

@@ -54,10 +54,17 @@ public final class PerfCommand implements Callable<Integer> {
             + " no INDEX: run the processes in the lab's namespaces.")
     Integer lab;
 
-    @Option(names = "--transport", defaultValue = "udp", paramLabel = "udp|udp-batched|xdp",
-        description = "Kernel UDP, kernel UDP batched (sendmmsg/recvmmsg) with small packets bundled, or AF_XDP"
-            + " (root, --interface) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--transport", defaultValue = "udp-batched", paramLabel = "udp-batched|udp|xdp",
+        description = "Kernel UDP batched (sendmmsg/recvmmsg, segmentation offload) with small packets bundled,"
+            + " kernel UDP a datagram per system call (pure Java), or AF_XDP (root, --interface) (default:"
+            + " ${DEFAULT-VALUE}).")
     String transport;
+
+    @Option(names = "--multicast", arity = "0..1", fallbackValue = "true", paramLabel = "true|false",
+        description = "Send casts by IP multicast (udp-batched, xdp): needs every member on its own address and"
+            + " one port, and a network that carries multicast, as a lab's bridge does (default: in a lab, yes;"
+            + " else a unicast fan-out).")
+    Boolean multicast;
 
     @Option(names = "--interface", paramLabel = "IF", description = "Interface for --transport xdp.")
     String interfaceName;

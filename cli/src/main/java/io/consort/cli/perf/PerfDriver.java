@@ -2,6 +2,7 @@ package io.consort.cli.perf;
 
 import io.consort.cli.Consort;
 import io.consort.cli.lab.LabFile;
+import io.consort.cli.member.Transports;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -184,6 +185,7 @@ final class PerfDriver {
             "--warmup", Double.toString(options.warmup), "--duration", Double.toString(options.duration),
             "--timeout", Double.toString(options.timeout),
             "--output", resultFile(dir, index).toString(), "--format", "csv",
+            "--multicast=" + Transports.multicast(options.multicast, options.lab != null),
             "--histogram-log", dir.resolve("p" + index + ".hlog").toString()));
         return command;
     }

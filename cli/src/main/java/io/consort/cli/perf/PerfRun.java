@@ -67,8 +67,10 @@ final class PerfRun {
         DeliveryCheck check = new DeliveryCheck(senders, options.size);
         receiver = new PerfReceiver(check, count, expect);
         TransportFactory transport = switch (options.transport) {
-            case "xdp" -> Transports.xdp(book, options.interfaceName, options.queue, options.xdpMode);
-            case "udp-batched" -> Transports.udpBatched(book);
+            case "xdp" -> Transports.xdp(book, options.interfaceName, options.queue, options.xdpMode,
+                Transports.multicast(options.multicast, options.lab != null));
+            case "udp-batched" -> Transports.udpBatched(book, Transports.multicast(options.multicast,
+                options.lab != null));
             default -> Transports.udp(book);
         };
         int incarnation = (int) (System.currentTimeMillis() / 1000 - INCARNATION_EPOCH_SECONDS);
