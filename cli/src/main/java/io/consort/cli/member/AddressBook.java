@@ -96,8 +96,8 @@ public record AddressBook(InetSocketAddress[] addresses, int self, int[] seeds) 
     /**
      * The IP multicast group that can carry this group's casts, or null when only a unicast fan-out can: multicast
      * needs every member on an address of its own (one port and no duplicates make that so), none of them loopback,
-     * as in a lab. (Whether
-     * the network between them carries multicast at all, many clouds do not, only the caller can know.) The group follows from the port ({@code 239.77.<port / 256>.<port % 256>}, administratively scoped),
+     * as in a lab. Whether the network between them carries multicast at all (many clouds do not) only the caller
+     * can know. The group follows from the port ({@code 239.77.<port / 256>.<port % 256>}, administratively scoped),
      * so every member picks the same one with nothing to configure, and groups on other ports do not meet.
      */
     public InetAddress multicastGroup() {

@@ -28,6 +28,7 @@ import org.agrona.concurrent.CompositeAgent;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -66,21 +67,8 @@ public final class MemberCommand implements Callable<Integer> {
         description = "Take --members, --address and --interface from the lab 'consort lab up' built (member INDEX).")
     Integer lab;
 
-    @Option(names = "--multicast", arity = "0..1", fallbackValue = "true", paramLabel = "true|false",
-        description = "Send casts by IP multicast (udp-batched, xdp): needs every member on its own address and"
-            + " one port, and a network that carries multicast, as a lab's bridge does (default: in a lab, yes;"
-            + " else a unicast fan-out).")
-    Boolean multicast;
-
-    @Option(names = "--interface", paramLabel = "IF", description = "Interface for --transport xdp.")
-    String interfaceName;
-
-    @Option(names = "--queue", defaultValue = "0", description = "Queue of the interface for xdp (default: ${DEFAULT-VALUE}).")
-    int queue;
-
-    @Option(names = "--xdp-mode", defaultValue = "skb", paramLabel = "skb|native",
-        description = "How the XDP program attaches (default: ${DEFAULT-VALUE}).")
-    String xdpMode;
+    @Mixin
+    NetworkOptions network;
 
     @Option(names = "--name", paramLabel = "NAME",
         description = "This member's name for its status file (default: m<index>).")
@@ -175,17 +163,14 @@ public final class MemberCommand implements Callable<Integer> {
         Journal journal = journalPath != null ? Journal.create(self, journalPath) : null;
         MemberConfig memberConfig = MemberConfig.sizedFor(maxGroupSize, MAX_MESSAGE).status(status.buffers())
             .errorHandler(e -> { });
-        InMemoryNetwork network = simulated;
-        boolean byMulticast = (transport.equals("udp-batched") || transport.equals("xdp"))
-            && Transports.multicast(multicast, lab != null);
-        TransportFactory transportFactory = switch (transport) {
-            case "udp" -> Transports.udp(book);
-            case "udp-batched" -> Transports.udpBatched(book, byMulticast);
-            case "xdp" -> Transports.xdp(book, interfaceName, queue, xdpMode, byMulticast);
-            case "sim" -> (frames, counters) -> network.transport(0, frames, counters);
-            default -> throw new IllegalArgumentException("--transport is udp, udp-batched, xdp or sim, was '"
-                + transport + "'");
-        };
+        InMemoryNetwork simulatedNetwork = simulated;
+        boolean byMulticast = network.byMulticast(transport, lab != null);
+        TransportFactory transportFactory = transport.equals("sim")
+            ? (frames, counters) -> simulatedNetwork.transport(0, frames, counters)
+            : network.factory(transport, book, lab != null);
+        if (transportFactory == null) {
+            throw new IllegalArgumentException("--transport is udp-batched, udp, xdp or sim, was '" + transport + "'");
+        }
         Deferred deferred = new Deferred();
         Member member = Member.join(group, self, book.seeds(), memberConfig, description::layers, transportFactory,
             deferred, SystemNanoClock.INSTANCE);
@@ -238,9 +223,9 @@ public final class MemberCommand implements Callable<Integer> {
     }
 
     private AddressBook addressBook() throws IOException {
-        Placement placement = Placement.of(members, address, seeds, lab, interfaceName, "--members is required (or"
-            + " --lab INDEX after 'consort lab up', or --transport sim)");
-        interfaceName = placement.interfaceName();
+        Placement placement = Placement.of(members, address, seeds, lab, network.interfaceName,
+            "--members is required (or --lab INDEX after 'consort lab up', or --transport sim)");
+        network.interfaceName = placement.interfaceName();
         return placement.book();
     }
 

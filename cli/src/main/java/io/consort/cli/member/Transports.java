@@ -33,11 +33,6 @@ public final class Transports {
         return BatchedUdpTransport.bundled(config);
     }
 
-    /** Whether casts go by IP multicast: as {@code --multicast} says, or when not said, in a lab. */
-    public static boolean multicast(Boolean option, boolean inLab) {
-        return option != null ? option : inLab;
-    }
-
     private static InetAddress group(AddressBook book) {
         InetAddress group = book.multicastGroup();
         if (group == null) {

@@ -1,6 +1,7 @@
 package io.consort.cli.perf;
 
 import io.consort.cli.lab.LabFile;
+import io.consort.cli.member.NetworkOptions;
 import io.consort.stacks.StackDescription;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -60,22 +62,8 @@ public final class PerfCommand implements Callable<Integer> {
             + " ${DEFAULT-VALUE}).")
     String transport;
 
-    @Option(names = "--multicast", arity = "0..1", fallbackValue = "true", paramLabel = "true|false",
-        description = "Send casts by IP multicast (udp-batched, xdp): needs every member on its own address and"
-            + " one port, and a network that carries multicast, as a lab's bridge does (default: in a lab, yes;"
-            + " else a unicast fan-out).")
-    Boolean multicast;
-
-    @Option(names = "--interface", paramLabel = "IF", description = "Interface for --transport xdp.")
-    String interfaceName;
-
-    @Option(names = "--queue", defaultValue = "0", paramLabel = "Q",
-        description = "Queue of the interface for xdp (default: ${DEFAULT-VALUE}).")
-    int queue;
-
-    @Option(names = "--xdp-mode", defaultValue = "skb", paramLabel = "skb|native",
-        description = "How the XDP program attaches (default: ${DEFAULT-VALUE}).")
-    String xdpMode;
+    @Mixin
+    NetworkOptions network;
 
     @Option(names = "--stack", defaultValue = "vsync",
         description = "Stack: a name (vsync, primary-vsync) or a description with membership, gmp:frag:... "
@@ -171,12 +159,7 @@ public final class PerfCommand implements Callable<Integer> {
         if (expect != null && expect < 1) {
             throw new IllegalArgumentException("--expect must be 1 or more, was " + expect);
         }
-        if (queue < 0) {
-            throw new IllegalArgumentException("--queue must be 0 or more, was " + queue);
-        }
-        if (!xdpMode.equals("skb") && !xdpMode.equals("native")) {
-            throw new IllegalArgumentException("--xdp-mode is skb or native, was '" + xdpMode + "'");
-        }
+        network.validate();
         if (format != null && output == null) {
             throw new IllegalArgumentException("--format " + format + " needs --output FILE");
         }

@@ -2,7 +2,6 @@ package io.consort.cli.perf;
 
 import io.consort.cli.Consort;
 import io.consort.cli.lab.LabFile;
-import io.consort.cli.member.Transports;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -178,14 +177,14 @@ final class PerfDriver {
         } else {
             command.addAll(List.of("--members", members, "--address", Integer.toString(index)));
         }
-        command.addAll(List.of("--transport", options.transport, "--queue", Integer.toString(options.queue),
-            "--xdp-mode", options.xdpMode, "--stack", options.stack, "--group", Integer.toString(group),
+        command.addAll(List.of("--transport", options.transport, "--queue", Integer.toString(options.network.queue),
+            "--xdp-mode", options.network.xdpMode, "--stack", options.stack, "--group", Integer.toString(group),
             "--idle", options.idle, "--expect", Integer.toString(expect), "--senders", options.senders,
             "--size", Integer.toString(options.size), "--rate", Integer.toString(options.rate),
             "--warmup", Double.toString(options.warmup), "--duration", Double.toString(options.duration),
             "--timeout", Double.toString(options.timeout),
             "--output", resultFile(dir, index).toString(), "--format", "csv",
-            "--multicast=" + Transports.multicast(options.multicast, options.lab != null),
+            "--multicast=" + options.network.byMulticast(options.transport, options.lab != null),
             "--histogram-log", dir.resolve("p" + index + ".hlog").toString()));
         return command;
     }

@@ -3,7 +3,6 @@ package io.consort.cli.perf;
 import io.consort.cli.member.AddressBook;
 import io.consort.cli.member.Placement;
 import io.consort.cli.member.ProcessStacks;
-import io.consort.cli.member.Transports;
 import io.consort.layers.api.Member;
 import io.consort.layers.api.SendResult;
 import io.consort.layers.runtime.Endpoint;
@@ -66,13 +65,7 @@ final class PerfRun {
         StackDescription description = ProcessStacks.describe(options.stack, null);
         DeliveryCheck check = new DeliveryCheck(senders, options.size);
         receiver = new PerfReceiver(check, count, expect);
-        TransportFactory transport = switch (options.transport) {
-            case "xdp" -> Transports.xdp(book, options.interfaceName, options.queue, options.xdpMode,
-                Transports.multicast(options.multicast, options.lab != null));
-            case "udp-batched" -> Transports.udpBatched(book, Transports.multicast(options.multicast,
-                options.lab != null));
-            default -> Transports.udp(book);
-        };
+        TransportFactory transport = options.network.factory(options.transport, book, options.lab != null);
         int incarnation = (int) (System.currentTimeMillis() / 1000 - INCARNATION_EPOCH_SECONDS);
         member = Member.join(options.group != null ? options.group : DEFAULT_GROUP, new Endpoint(self, incarnation),
             book.seeds(), memberConfig(count), description::layers, transport, receiver, SystemNanoClock.INSTANCE);
@@ -275,9 +268,9 @@ final class PerfRun {
 
     private AddressBook addressBook() throws IOException {
         Placement placement = Placement.of(options.members, options.address, null, options.lab,
-            options.interfaceName, "--members and --address are required (or --lab INDEX after 'consort lab up', or"
+            options.network.interfaceName, "--members and --address are required (or --lab INDEX after 'consort lab up', or"
                 + " --spawn N to start a whole group here)");
-        options.interfaceName = placement.interfaceName();
+        options.network.interfaceName = placement.interfaceName();
         return placement.book();
     }
 
