@@ -31,6 +31,29 @@ struct consort_udp {
 /* The most a UDP datagram carries over IPv4, and so the most one segmented send may carry. */
 #define MAX_UDP_PAYLOAD 65507
 
+/* Message header m over iovecs [first, first + count) and address slot m, without control data. */
+static struct msghdr *message(struct consort_udp *udp, int m, int first, int count)
+{
+	struct msghdr *header = &udp->messages[m].msg_hdr;
+
+	memset(header, 0, sizeof(*header));
+	header->msg_iov = &udp->iovecs[first];
+	header->msg_iovlen = (size_t)count;
+	header->msg_name = &udp->addresses[m];
+	header->msg_namelen = sizeof(udp->addresses[m]);
+	return header;
+}
+
+/* Received message i's length (cut_length when the kernel cut it and cut_length > 0), source and port. */
+static void report(struct consort_udp *udp, int i, jint cut_length, jint *lengths, jint *sources, jint *ports)
+{
+	int cut = cut_length > 0 && (udp->messages[i].msg_hdr.msg_flags & MSG_TRUNC);
+
+	lengths[i] = cut ? cut_length : (jint)udp->messages[i].msg_len;
+	sources[i] = (jint)ntohl(udp->addresses[i].sin_addr.s_addr);
+	ports[i] = ntohs(udp->addresses[i].sin_port);
+}
+
 static void udp_free(struct consort_udp *udp)
 {
 	if (udp->fd >= 0)
@@ -113,11 +136,7 @@ JNIEXPORT jint JNICALL Java_io_consort_xsk_udp_UdpNative_receive(JNIEnv *env, jc
 	for (i = 0; i < max; i++) {
 		udp->iovecs[i].iov_base = base + (size_t)i * (size_t)slot_size;
 		udp->iovecs[i].iov_len = (size_t)slot_size;
-		memset(&udp->messages[i].msg_hdr, 0, sizeof(udp->messages[i].msg_hdr));
-		udp->messages[i].msg_hdr.msg_iov = &udp->iovecs[i];
-		udp->messages[i].msg_hdr.msg_iovlen = 1;
-		udp->messages[i].msg_hdr.msg_name = &udp->addresses[i];
-		udp->messages[i].msg_hdr.msg_namelen = sizeof(udp->addresses[i]);
+		message(udp, i, i, 1);
 	}
 	n = recvmmsg(udp->fd, udp->messages, (unsigned int)max, flags, NULL);
 	if (n < 0)
@@ -125,11 +144,8 @@ JNIEXPORT jint JNICALL Java_io_consort_xsk_udp_UdpNative_receive(JNIEnv *env, jc
 	out_lengths = (*env)->GetPrimitiveArrayCritical(env, lengths, NULL);
 	out_sources = (*env)->GetPrimitiveArrayCritical(env, sources, NULL);
 	out_ports = (*env)->GetPrimitiveArrayCritical(env, ports, NULL);
-	for (i = 0; i < n; i++) {
-		out_lengths[i] = (jint)udp->messages[i].msg_len;
-		out_sources[i] = (jint)ntohl(udp->addresses[i].sin_addr.s_addr);
-		out_ports[i] = ntohs(udp->addresses[i].sin_port);
-	}
+	for (i = 0; i < n; i++)
+		report(udp, i, 0, out_lengths, out_sources, out_ports);
 	(*env)->ReleasePrimitiveArrayCritical(env, ports, out_ports, 0);
 	(*env)->ReleasePrimitiveArrayCritical(env, sources, out_sources, 0);
 	(*env)->ReleasePrimitiveArrayCritical(env, lengths, out_lengths, 0);
@@ -156,11 +172,7 @@ JNIEXPORT jint JNICALL Java_io_consort_xsk_udp_UdpNative_receiveScattered(JNIEnv
 	for (i = 0; i < max; i++) {
 		udp->iovecs[i].iov_base = base + in_offsets[i];
 		udp->iovecs[i].iov_len = (size_t)capacity;
-		memset(&udp->messages[i].msg_hdr, 0, sizeof(udp->messages[i].msg_hdr));
-		udp->messages[i].msg_hdr.msg_iov = &udp->iovecs[i];
-		udp->messages[i].msg_hdr.msg_iovlen = 1;
-		udp->messages[i].msg_hdr.msg_name = &udp->addresses[i];
-		udp->messages[i].msg_hdr.msg_namelen = sizeof(udp->addresses[i]);
+		message(udp, i, i, 1);
 	}
 	(*env)->ReleasePrimitiveArrayCritical(env, offsets, in_offsets, JNI_ABORT);
 	n = recvmmsg(udp->fd, udp->messages, (unsigned int)max, MSG_DONTWAIT, NULL);
@@ -169,60 +181,22 @@ JNIEXPORT jint JNICALL Java_io_consort_xsk_udp_UdpNative_receiveScattered(JNIEnv
 	out_lengths = (*env)->GetPrimitiveArrayCritical(env, lengths, NULL);
 	out_sources = (*env)->GetPrimitiveArrayCritical(env, sources, NULL);
 	out_ports = (*env)->GetPrimitiveArrayCritical(env, ports, NULL);
-	for (i = 0; i < n; i++) {
-		/* A datagram longer than the slot was cut: report one byte more than fits so the caller sees it. */
-		out_lengths[i] = (udp->messages[i].msg_hdr.msg_flags & MSG_TRUNC) ? capacity + 1
-									   : (jint)udp->messages[i].msg_len;
-		out_sources[i] = (jint)ntohl(udp->addresses[i].sin_addr.s_addr);
-		out_ports[i] = ntohs(udp->addresses[i].sin_port);
-	}
+	/* A datagram longer than the slot was cut: report one byte more than fits so the caller sees it. */
+	for (i = 0; i < n; i++)
+		report(udp, i, capacity + 1, out_lengths, out_sources, out_ports);
 	(*env)->ReleasePrimitiveArrayCritical(env, ports, out_ports, 0);
 	(*env)->ReleasePrimitiveArrayCritical(env, sources, out_sources, 0);
 	(*env)->ReleasePrimitiveArrayCritical(env, lengths, out_lengths, 0);
 	return n;
 }
 
-JNIEXPORT jint JNICALL Java_io_consort_xsk_udp_UdpNative_send(JNIEnv *env, jclass cls, jlong handle, jlong address,
-								jintArray offsets, jintArray lengths,
-								jintArray destinations, jintArray ports, jint count)
-{
-	struct consort_udp *udp = FROM_HANDLE(struct consort_udp, handle);
-	char *base = FROM_HANDLE(char, address);
-	jint *in_offsets, *in_lengths, *in_destinations, *in_ports;
-	int i, n;
-
-	if (!udp || count <= 0 || count > udp->max_batch)
-		return count == 0 ? 0 : -EINVAL;
-	in_offsets = (*env)->GetPrimitiveArrayCritical(env, offsets, NULL);
-	in_lengths = (*env)->GetPrimitiveArrayCritical(env, lengths, NULL);
-	in_destinations = (*env)->GetPrimitiveArrayCritical(env, destinations, NULL);
-	in_ports = (*env)->GetPrimitiveArrayCritical(env, ports, NULL);
-	for (i = 0; i < count; i++) {
-		udp->iovecs[i].iov_base = base + in_offsets[i];
-		udp->iovecs[i].iov_len = (size_t)in_lengths[i];
-		memset(&udp->addresses[i], 0, sizeof(udp->addresses[i]));
-		udp->addresses[i].sin_family = AF_INET;
-		udp->addresses[i].sin_addr.s_addr = htonl((uint32_t)in_destinations[i]);
-		udp->addresses[i].sin_port = htons((uint16_t)in_ports[i]);
-		memset(&udp->messages[i].msg_hdr, 0, sizeof(udp->messages[i].msg_hdr));
-		udp->messages[i].msg_hdr.msg_iov = &udp->iovecs[i];
-		udp->messages[i].msg_hdr.msg_iovlen = 1;
-		udp->messages[i].msg_hdr.msg_name = &udp->addresses[i];
-		udp->messages[i].msg_hdr.msg_namelen = sizeof(udp->addresses[i]);
-	}
-	(*env)->ReleasePrimitiveArrayCritical(env, ports, in_ports, JNI_ABORT);
-	(*env)->ReleasePrimitiveArrayCritical(env, destinations, in_destinations, JNI_ABORT);
-	(*env)->ReleasePrimitiveArrayCritical(env, lengths, in_lengths, JNI_ABORT);
-	(*env)->ReleasePrimitiveArrayCritical(env, offsets, in_offsets, JNI_ABORT);
-	n = sendmmsg(udp->fd, udp->messages, (unsigned int)count, MSG_DONTWAIT);
-	return n < 0 ? NEG_ERRNO() : n;
-}
-
 /*
- * As send, but a run of consecutive datagrams to one destination, all as long as the run's first except perhaps a
+ * Sends count datagrams, datagram i of lengths[i] bytes at address + offsets[i] to destinations[i]:ports[i], never
+ * waiting. A run of consecutive datagrams to one destination, all as long as the run's first except perhaps a
  * shorter last one, goes as one message with UDP_SEGMENT: the kernel cuts it into those datagrams as late as it
- * can (on the wire they are the same datagrams). At most max_segments per run and MAX_UDP_PAYLOAD bytes. Returns
- * how many datagrams (not messages) the kernel took, always a prefix of the batch, or -errno.
+ * can (on the wire they are the same datagrams). At most max_segments per run (1: a message per datagram, no
+ * segmentation) and MAX_UDP_PAYLOAD bytes. Returns how many datagrams (not messages) the kernel took, always a
+ * prefix of the batch, or -errno.
  */
 JNIEXPORT jint JNICALL Java_io_consort_xsk_udp_UdpNative_sendSegmented(JNIEnv *env, jclass cls, jlong handle,
 									 jlong address, jintArray offsets,
@@ -241,7 +215,7 @@ JNIEXPORT jint JNICALL Java_io_consort_xsk_udp_UdpNative_sendSegmented(JNIEnv *e
 	in_destinations = (*env)->GetPrimitiveArrayCritical(env, destinations, NULL);
 	in_ports = (*env)->GetPrimitiveArrayCritical(env, ports, NULL);
 	for (i = 0; i < count; i = i + udp->run_lengths[m++]) {
-		struct msghdr *header = &udp->messages[m].msg_hdr;
+		struct msghdr *header;
 		int run = 1, size = in_lengths[i], total = in_lengths[i];
 
 		while (i + run < count && run < max_segments && in_destinations[i + run] == in_destinations[i] &&
@@ -258,11 +232,7 @@ JNIEXPORT jint JNICALL Java_io_consort_xsk_udp_UdpNative_sendSegmented(JNIEnv *e
 		udp->addresses[m].sin_family = AF_INET;
 		udp->addresses[m].sin_addr.s_addr = htonl((uint32_t)in_destinations[i]);
 		udp->addresses[m].sin_port = htons((uint16_t)in_ports[i]);
-		memset(header, 0, sizeof(*header));
-		header->msg_iov = &udp->iovecs[i];
-		header->msg_iovlen = (size_t)run;
-		header->msg_name = &udp->addresses[m];
-		header->msg_namelen = sizeof(udp->addresses[m]);
+		header = message(udp, m, i, run);
 		if (run > 1) {
 			struct cmsghdr *control;
 
@@ -314,15 +284,11 @@ JNIEXPORT jint JNICALL Java_io_consort_xsk_udp_UdpNative_receiveCoalesced(JNIEnv
 	if (!udp || max <= 0 || max > udp->max_batch || slot_size <= 0)
 		return -EINVAL;
 	for (i = 0; i < max; i++) {
-		struct msghdr *header = &udp->messages[i].msg_hdr;
+		struct msghdr *header;
 
 		udp->iovecs[i].iov_base = base + (size_t)i * (size_t)slot_size;
 		udp->iovecs[i].iov_len = (size_t)slot_size;
-		memset(header, 0, sizeof(*header));
-		header->msg_iov = &udp->iovecs[i];
-		header->msg_iovlen = 1;
-		header->msg_name = &udp->addresses[i];
-		header->msg_namelen = sizeof(udp->addresses[i]);
+		header = message(udp, i, i, 1);
 		header->msg_control = udp->controls + (size_t)i * CONTROL_SPACE;
 		header->msg_controllen = CONTROL_SPACE;
 	}
@@ -337,14 +303,12 @@ JNIEXPORT jint JNICALL Java_io_consort_xsk_udp_UdpNative_receiveCoalesced(JNIEnv
 		struct msghdr *header = &udp->messages[i].msg_hdr;
 		struct cmsghdr *control;
 
-		out_lengths[i] = (header->msg_flags & MSG_TRUNC) ? slot_size + 1 : (jint)udp->messages[i].msg_len;
+		report(udp, i, slot_size + 1, out_lengths, out_sources, out_ports);
 		out_segments[i] = 0;
 		for (control = CMSG_FIRSTHDR(header); control; control = CMSG_NXTHDR(header, control)) {
 			if (control->cmsg_level == SOL_UDP && control->cmsg_type == UDP_GRO)
 				memcpy(&out_segments[i], CMSG_DATA(control), sizeof(int));
 		}
-		out_sources[i] = (jint)ntohl(udp->addresses[i].sin_addr.s_addr);
-		out_ports[i] = ntohs(udp->addresses[i].sin_port);
 	}
 	(*env)->ReleasePrimitiveArrayCritical(env, ports, out_ports, 0);
 	(*env)->ReleasePrimitiveArrayCritical(env, sources, out_sources, 0);

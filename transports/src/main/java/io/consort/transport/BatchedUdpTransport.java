@@ -11,6 +11,7 @@ import io.consort.xsk.Errno;
 import io.consort.xsk.XskException;
 import io.consort.xsk.udp.BatchedUdp;
 import java.net.InetSocketAddress;
+import java.util.Arrays;
 import org.agrona.concurrent.status.AtomicCounter;
 
 /**
@@ -53,13 +54,11 @@ public final class BatchedUdpTransport implements Transport {
     private final int receiveCapacity;
     private final int[] sendOffsets = new int[BATCH];
     private final int[] sendLengths = new int[BATCH];
-    private final int[] sendAddresses = new int[BATCH];
-    private final int[] sendPorts = new int[BATCH];
     private final int[] sendFrames = new int[BATCH];
-    private final int[] sendRanks = new int[BATCH];
+    private final int[] sendKeys = new int[BATCH];
     private int queued;
     private boolean segmenting;
-    private final SortedBatch sorted;
+    private final SendOrder order;
     private final CoalescedReceiver coalesced;
     private final int[] spareFrames = new int[BATCH];
     private int spares;
@@ -109,9 +108,14 @@ public final class BatchedUdpTransport implements Transport {
         this.offloadRefused = counters.counter(COMPONENT, "gso refused by route");
         this.droppedOwnMulticast = counters.counter(COMPONENT, "dropped own-multicast");
         this.segmenting = config.segmentOffload();
-        this.sorted = segmenting ? new SortedBatch(BATCH, memberAddresses.length + 1) : null;
         this.groupAddress = config.multicastGroup() == null ? 0
             : BatchedUdp.ipv4(config.multicastGroup().getHostAddress());
+        // Destination keys: a member's rank, and the member count for the group (on this member's port).
+        int[] keyAddresses = Arrays.copyOf(memberAddresses, memberAddresses.length + 1);
+        int[] keyPorts = Arrays.copyOf(memberPorts, memberPorts.length + 1);
+        keyAddresses[memberAddresses.length] = groupAddress;
+        keyPorts[memberPorts.length] = memberPorts[localRank];
+        this.order = new SendOrder(BATCH, keyAddresses, keyPorts);
         String self = local.getAddress().getHostAddress();
         // Members on one port: the group's datagrams reach a socket bound to that port on every address.
         BatchedUdp opened = BatchedUdp.bind(groupAddress == 0 ? self : "0.0.0.0", local.getPort(), groupAddress != 0);
@@ -179,13 +183,13 @@ public final class BatchedUdpTransport implements Transport {
         }
         int at = pool.frameOffset(frame) + offset;
         if (destination != ALL) {
-            queue(destination, memberAddresses[destination], frame, at, length);
+            queue(destination, frame, at, length);
         } else if (groupAddress != 0) {
-            queue(memberAddresses.length, groupAddress, frame, at, length);
+            queue(memberAddresses.length, frame, at, length);
         } else {
             for (int rank = 0; rank < memberAddresses.length; rank++) {
                 if (rank != localRank) {
-                    queue(rank, memberAddresses[rank], frame, at, length);
+                    queue(rank, frame, at, length);
                 }
             }
         }
@@ -193,7 +197,7 @@ public final class BatchedUdpTransport implements Transport {
     }
 
     /** {@code key}: the destination member's rank, or the member count for the group. */
-    private void queue(int key, int address, int frame, int at, int length) {
+    private void queue(int key, int frame, int at, int length) {
         if (queued == BATCH) {
             sendQueued();
         }
@@ -201,9 +205,7 @@ public final class BatchedUdpTransport implements Transport {
         sendFrames[queued] = frame;
         sendOffsets[queued] = at;
         sendLengths[queued] = length;
-        sendAddresses[queued] = address;
-        sendPorts[queued] = memberPorts[key == memberAddresses.length ? localRank : key];
-        sendRanks[queued] = key;
+        sendKeys[queued] = key;
         queued++;
     }
 
@@ -214,25 +216,16 @@ public final class BatchedUdpTransport implements Transport {
      */
     private int sendQueued() {
         boolean segmented = segmenting;
-        int[] offsets = sendOffsets;
-        int[] lengths = sendLengths;
-        int[] addresses = sendAddresses;
-        int[] ports = sendPorts;
-        if (segmented) {
-            sorted.sort(sendOffsets, sendLengths, sendAddresses, sendPorts, sendRanks, queued);
-            offsets = sorted.offsets;
-            lengths = sorted.lengths;
-            addresses = sorted.addresses;
-            ports = sorted.ports;
-        }
+        order.arrange(sendOffsets, sendLengths, sendKeys, queued, segmented);
+        int[] offsets = order.offsets;
+        int[] lengths = order.lengths;
+        int[] addresses = order.addresses;
+        int[] ports = order.ports;
         int done = 0;
         try {
             while (done < queued) {
-                int n = segmented
-                    ? socket.sendSegmented(base, shift(offsets, done), shift(lengths, done), shift(addresses, done),
-                        shift(ports, done), queued - done, MAX_SEGMENTS)
-                    : socket.send(base, shift(offsets, done), shift(lengths, done), shift(addresses, done),
-                        shift(ports, done), queued - done);
+                int n = socket.sendSegmented(base, shift(offsets, done), shift(lengths, done),
+                    shift(addresses, done), shift(ports, done), queued - done, segmented ? MAX_SEGMENTS : 1);
                 sendCalls.increment();
                 if (n == 0) {
                     break;
@@ -309,12 +302,7 @@ public final class BatchedUdpTransport implements Transport {
         for (int i = 0; i < n; i++) {
             int slot = spares - 1 - i;
             int frame = spareFrames[slot];
-            if (receiveLengths[i] > maxPacketLength) {
-                droppedOversized.increment();
-                continue;
-            }
-            if (!fromOtherMember(receiveAddresses[i], receivePorts[i])) {
-                countStranger(receiveAddresses[i], receivePorts[i]);
+            if (!accepted(receiveLengths[i], receiveAddresses[i], receivePorts[i])) {
                 continue;
             }
             spareFrames[slot] = FramePool.NO_FRAME;
@@ -332,7 +320,9 @@ public final class BatchedUdpTransport implements Transport {
     /** Up to {@code limit} datagrams from the coalesced runs, each copied into a receive frame of its own. */
     private int pollCoalesced(PacketHandler handler, int limit) {
         try {
-            coalesced.fill();
+            if (coalesced.fill()) {
+                receiveCalls.increment();
+            }
         } catch (XskException e) {
             droppedReceiveError.increment();
             return 0;
@@ -340,13 +330,7 @@ public final class BatchedUdpTransport implements Transport {
         int handed = 0;
         while (handed < limit && coalesced.hasDatagram()) {
             int length = coalesced.length();
-            if (length > maxPacketLength) {
-                droppedOversized.increment();
-                coalesced.skipMessage();
-                continue;
-            }
-            if (!fromOtherMember(coalesced.sourceAddress(), coalesced.sourcePort())) {
-                countStranger(coalesced.sourceAddress(), coalesced.sourcePort());
+            if (!accepted(length, coalesced.sourceAddress(), coalesced.sourcePort())) {
                 coalesced.skipMessage();
                 continue;
             }
@@ -373,20 +357,25 @@ public final class BatchedUdpTransport implements Transport {
         spares = keep;
     }
 
-    private void countStranger(int address, int port) {
-        if (address == memberAddresses[localRank] && port == memberPorts[localRank]) {
-            droppedOwnMulticast.increment();
-        } else {
-            droppedNotMember.increment();
+    /**
+     * Whether a datagram may go up: not longer than a packet, and from another member. Counts the reason for one
+     * that may not (oversized; this member's own multicast looped back; anyone else).
+     */
+    private boolean accepted(int length, int address, int port) {
+        if (length > maxPacketLength) {
+            droppedOversized.increment();
+            return false;
         }
-    }
-
-    private boolean fromOtherMember(int address, int port) {
         for (int rank = 0; rank < memberAddresses.length; rank++) {
-            if (rank != localRank && memberPorts[rank] == port && memberAddresses[rank] == address) {
-                return true;
+            if (memberPorts[rank] == port && memberAddresses[rank] == address) {
+                if (rank != localRank) {
+                    return true;
+                }
+                droppedOwnMulticast.increment();
+                return false;
             }
         }
+        droppedNotMember.increment();
         return false;
     }
 

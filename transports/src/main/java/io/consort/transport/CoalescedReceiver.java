@@ -40,10 +40,10 @@ final class CoalescedReceiver implements AutoCloseable {
         this.runs = runs;
     }
 
-    /** Receives a batch when the last one is used up; never waits. */
-    void fill() {
+    /** Receives a batch when the last one is used up; never waits. True when it called the socket. */
+    boolean fill() {
         if (message < messages) {
-            return;
+            return false;
         }
         messages = socket.receiveCoalesced(scratch.addressOffset(), slot, lengths, segments, sources, ports, batch);
         message = 0;
@@ -53,6 +53,7 @@ final class CoalescedReceiver implements AutoCloseable {
                 runs.increment();
             }
         }
+        return true;
     }
 
     boolean hasDatagram() {

@@ -95,32 +95,19 @@ public final class BatchedUdp implements AutoCloseable {
      */
     public int send(long address, int[] offsets, int[] lengths, int[] destinationAddresses, int[] destinationPorts,
                     int count) {
-        checkOpen();
-        int n = Math.min(count, MAX_BATCH);
-        if (offsets.length < n || lengths.length < n || destinationAddresses.length < n
-            || destinationPorts.length < n) {
-            throw new IllegalArgumentException("arrays shorter than the batch of " + n);
-        }
-        if (address == 0) {
-            throw new IllegalArgumentException("need a native address");
-        }
-        int result = UdpNative.send(handle, address, offsets, lengths, destinationAddresses, destinationPorts, n);
-        if (result == -Errno.EAGAIN || result == -Errno.ENOBUFS) {
-            return 0;
-        }
-        return Errno.check(result, "sendmmsg");
+        return sendSegmented(address, offsets, lengths, destinationAddresses, destinationPorts, count, 1);
     }
 
     /**
      * As {@link #send}, but a run of consecutive datagrams to one destination, each as long as the run's first
      * except perhaps a shorter last one, goes down as one segmentation-offload message ({@code UDP_SEGMENT}, at
      * most {@code maxSegments} datagrams and 65 507 bytes): one trip through the stack for the whole run, the same
-     * datagrams on the wire.
+     * datagrams on the wire. {@code maxSegments} 1 is {@link #send}.
      *
      * @return how many datagrams were sent, a prefix of the batch; fewer than {@code count} when the socket
      *     buffer is full
-     * @throws io.consort.xsk.XskException with {@link io.consort.xsk.Errno#EIO} or {@link io.consort.xsk.Errno#EINVAL} where the route
-     *     cannot segment (no checksum offload): send without segmentation then
+     * @throws io.consort.xsk.XskException with {@link Errno#EIO} or {@link Errno#EINVAL} where the route cannot
+     *     segment (no checksum offload): send without segmentation then
      */
     public int sendSegmented(long address, int[] offsets, int[] lengths, int[] destinationAddresses,
                              int[] destinationPorts, int count, int maxSegments) {
@@ -138,7 +125,7 @@ public final class BatchedUdp implements AutoCloseable {
         if (result == -Errno.EAGAIN || result == -Errno.ENOBUFS) {
             return 0;
         }
-        return Errno.check(result, "sendmmsg with UDP_SEGMENT");
+        return Errno.check(result, maxSegments > 1 ? "sendmmsg with UDP_SEGMENT" : "sendmmsg");
     }
 
     /**

@@ -14,9 +14,6 @@ final class UdpNative {
     static native int receiveScattered(long handle, long address, int[] offsets, int capacity, int[] lengths,
                                        int[] sourceAddresses, int[] sourcePorts, int max);
 
-    static native int send(long handle, long address, int[] offsets, int[] lengths, int[] destinationAddresses,
-                           int[] destinationPorts, int count);
-
     static native int sendSegmented(long handle, long address, int[] offsets, int[] lengths,
                                     int[] destinationAddresses, int[] destinationPorts, int count, int maxSegments);
 
