@@ -17,6 +17,8 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.DatagramChannel;
+import java.util.Map;
+import java.util.TreeMap;
 import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.AgentRunner;
@@ -110,34 +112,34 @@ final class ConsortGroup implements GroupUnderTest {
     /** Dropped and retransmitted packets over the whole group, for the CSV. */
     long counterSum(String text) {
         long total = 0;
-        for (Member member : members) {
-            var reader = member.counters().reader();
-            long[] sum = {0};
-            reader.forEach((id, label) -> {
-                if (label.contains(text)) {
-                    sum[0] += reader.getCounterValue(id);
-                }
-            });
-            total += sum[0];
+        for (var entry : sums().entrySet()) {
+            if (entry.getKey().contains(text)) {
+                total += entry.getValue();
+            }
         }
         return total;
     }
 
     /** Every counter that is not zero, summed over the members by label: for {@code --counters}. */
     String nonZeroCounters() {
-        java.util.Map<String, Long> sums = new java.util.TreeMap<>();
-        for (Member member : members) {
-            var reader = member.counters().reader();
-            reader.forEach((id, label) -> sums.merge(label.replaceFirst("^[^ ]* ", ""), reader.getCounterValue(id),
-                Long::sum));
-        }
         StringBuilder out = new StringBuilder();
-        sums.forEach((label, value) -> {
+        sums().forEach((label, value) -> {
             if (value != 0) {
                 out.append(label).append(": ").append(value).append('\n');
             }
         });
         return out.toString();
+    }
+
+    /** Every counter summed over the members, by label without the member's name. */
+    private Map<String, Long> sums() {
+        Map<String, Long> sums = new TreeMap<>();
+        for (Member member : members) {
+            var reader = member.counters().reader();
+            reader.forEach((id, label) -> sums.merge(label.replaceFirst("^[^ ]* ", ""), reader.getCounterValue(id),
+                Long::sum));
+        }
+        return sums;
     }
 
     @Override
