@@ -1,5 +1,6 @@
 package io.consort.bench.lab;
 
+import io.consort.cli.perf.PerfResult;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -92,7 +93,7 @@ public final class JGroupsPerfDriver {
         for (Thread reader : readers) {
             reader.join(5_000);
         }
-        List<PerfRow> rows = new ArrayList<>();
+        List<PerfResult> rows = new ArrayList<>();
         Histogram merged = new Histogram(1, LabReceiver.HIGHEST_LATENCY_NANOS, 3);
         for (int i = 0; i < count; i++) {
             Path csv = dir.resolve("p" + i + ".csv");
@@ -100,7 +101,7 @@ public final class JGroupsPerfDriver {
                 failures.add("p" + i + " ended without a result");
                 continue;
             }
-            PerfRow row = PerfRow.read(csv).get(0);
+            PerfResult row = PerfResult.read(csv).get(0);
             rows.add(row);
             if (!row.passed()) {
                 failures.add("p" + i + " (" + row.member() + "): " + row.failure());
@@ -111,14 +112,14 @@ public final class JGroupsPerfDriver {
             }
             reader.close();
         }
-        long sent = rows.stream().mapToLong(PerfRow::sent).sum();
-        for (PerfRow row : rows) {
+        long sent = rows.stream().mapToLong(PerfResult::sent).sum();
+        for (PerfResult row : rows) {
             if (row.passed() && row.delivered() != sent) {
                 failures.add(row.member() + " delivered " + row.delivered() + " messages, the senders sent " + sent);
             }
         }
-        PerfRow all = aggregate(rows, merged, failures, options);
-        StringBuilder text = new StringBuilder(PerfRow.csvHeader()).append('\n');
+        PerfResult all = aggregate(rows, merged, failures, options);
+        StringBuilder text = new StringBuilder(PerfResult.csvHeader()).append('\n');
         rows.forEach(row -> text.append(row.csvRow()).append('\n'));
         text.append(all.csvRow()).append('\n');
         Files.writeString(Path.of(options.text("output")), text, StandardCharsets.UTF_8);
@@ -132,20 +133,20 @@ public final class JGroupsPerfDriver {
         System.exit(all.passed() ? 0 : 1);
     }
 
-    private static PerfRow aggregate(List<PerfRow> rows, Histogram merged, List<String> failures,
+    private static PerfResult aggregate(List<PerfResult> rows, Histogram merged, List<String> failures,
                                      LabOptions options) {
-        double[] p = JGroupsPerfMember.percentilesMicros(merged);
+        double[] p = PerfResult.percentilesMicros(merged);
         int senders = LabOptions.count(LabOptions.senders(options.text("senders"), options.integer("members")));
-        return new PerfRow("all", "group", failures.isEmpty(), "jgroups-udp", JGroupsPerfMember.CONFIG,
+        return new PerfResult("all", false, failures.isEmpty(), "jgroups-udp", JGroupsPerfMember.CONFIG,
             options.integer("size"), senders, options.seconds("warmup"), options.seconds("duration"),
-            rows.stream().mapToLong(PerfRow::sent).sum(), rows.stream().mapToDouble(PerfRow::sentPerSecond).sum(),
-            rows.stream().mapToLong(PerfRow::delivered).sum(), rows.stream().mapToLong(PerfRow::expected).sum(),
-            rows.stream().mapToLong(PerfRow::deliveredInWindow).sum(),
-            rows.stream().mapToDouble(PerfRow::messagesPerSecond).sum(),
-            rows.stream().mapToDouble(PerfRow::megabytesPerSecond).sum(), rows.stream().mapToLong(PerfRow::lost).sum(),
-            rows.stream().mapToLong(PerfRow::duplicates).sum(), rows.stream().mapToLong(PerfRow::corrupt).sum(),
-            rows.stream().mapToLong(PerfRow::retransmissions).sum(),
-            rows.stream().mapToLong(PerfRow::backPressured).sum(), merged.getTotalCount(), p[0], p[1], p[2], p[3],
+            rows.stream().mapToLong(PerfResult::sent).sum(), rows.stream().mapToDouble(PerfResult::sentPerSecond).sum(),
+            rows.stream().mapToLong(PerfResult::delivered).sum(), rows.stream().mapToLong(PerfResult::expected).sum(),
+            rows.stream().mapToLong(PerfResult::deliveredInWindow).sum(),
+            rows.stream().mapToDouble(PerfResult::messagesPerSecond).sum(),
+            rows.stream().mapToDouble(PerfResult::megabytesPerSecond).sum(), rows.stream().mapToLong(PerfResult::lost).sum(),
+            rows.stream().mapToLong(PerfResult::duplicates).sum(), rows.stream().mapToLong(PerfResult::corrupt).sum(),
+            rows.stream().mapToLong(PerfResult::retransmissions).sum(),
+            rows.stream().mapToLong(PerfResult::backPressured).sum(), merged.getTotalCount(), p[0], p[1], p[2], p[3],
             failures.isEmpty() ? null : String.join("; ", failures));
     }
 

@@ -1,5 +1,6 @@
 package io.consort.bench.lab;
 
+import io.consort.cli.perf.PerfResult;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,7 +23,7 @@ import org.jgroups.protocols.pbcast.NAKACK2;
  * for warmup + duration seconds and a final message with its count. Every member counts the deliveries inside its
  * measurement window and records one-way latency (delivery minus send time, both System.nanoTime(): valid because
  * all processes run on one host). When it has every sender's stream it says so and leaves once all members have,
- * so none leaves a peer waiting for a retransmission. Writes one consort perf CSV row ({@link PerfRow}) and its
+ * so none leaves a peer waiting for a retransmission. Writes one consort perf CSV row ({@link PerfResult}) and its
  * latency histogram; exit status 1 on any loss, duplicate, corruption or timeout.
  *
  * <pre>JGroupsPerfMember --index I --members N --bind IP --senders all|0,1 --size B --warmup S --duration S
@@ -96,8 +97,8 @@ public final class JGroupsPerfMember {
             if (verdict != null) {
                 failures.add(verdict);
             }
-            double[] percentiles = percentilesMicros(latency);
-            PerfRow result = new PerfRow(name, senders[index] ? "sender" : "receiver", failures.isEmpty(),
+            double[] percentiles = PerfResult.percentilesMicros(latency);
+            PerfResult result = new PerfResult(name, senders[index], failures.isEmpty(),
                 "jgroups-udp", CONFIG, size, LabOptions.count(senders), warmup, duration, sent,
                 sentInWindow / duration, receiver.delivered(), receiver.announced(), receiver.inWindow(),
                 receiver.inWindow() / duration, receiver.bytesInWindow() / 1e6 / duration, receiver.lost(),
@@ -204,16 +205,8 @@ public final class JGroupsPerfMember {
         }
     }
 
-    static double[] percentilesMicros(Histogram histogram) {
-        if (histogram.getTotalCount() == 0) {
-            return new double[] {0, 0, 0, 0};
-        }
-        return new double[] {histogram.getValueAtPercentile(50) / 1e3, histogram.getValueAtPercentile(99) / 1e3,
-            histogram.getValueAtPercentile(99.9) / 1e3, histogram.getMaxValue() / 1e3};
-    }
-
-    private void write(PerfRow result, Histogram latency) throws Exception {
-        Files.writeString(Path.of(options.text("output")), PerfRow.csvHeader() + "\n" + result.csvRow() + "\n",
+    private void write(PerfResult result, Histogram latency) throws Exception {
+        Files.writeString(Path.of(options.text("output")), PerfResult.csvHeader() + "\n" + result.csvRow() + "\n",
             StandardCharsets.UTF_8);
         try (PrintStream log = new PrintStream(Path.of(options.text("histogram-log")).toFile(),
             StandardCharsets.UTF_8)) {

@@ -1,5 +1,6 @@
 package io.consort.bench.lab;
 
+import io.consort.cli.perf.PerfResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,10 +36,10 @@ public final class LabCell {
         int members = options.integer("members");
         int status = options.integer("status");
         Path csv = Path.of(options.text("csv"));
-        PerfRow all = null;
+        PerfResult all = null;
         String failure = null;
         try {
-            all = Files.exists(csv) ? PerfRow.read(csv).stream().filter(row -> row.member().equals("all"))
+            all = Files.exists(csv) ? PerfResult.read(csv).stream().filter(row -> row.member().equals("all"))
                 .findFirst().orElse(null) : null;
         } catch (RuntimeException e) {
             failure = "unreadable result: " + e.getMessage();
@@ -65,7 +66,7 @@ public final class LabCell {
         }
         values.add(failure == null ? "" : shorten(failure));
         List<String> cells = new ArrayList<>();
-        values.forEach(value -> cells.add(PerfRow.cell(value)));
+        values.forEach(value -> cells.add(PerfResult.csvCell(value)));
         Path results = Path.of(options.text("results"));
         String line = String.join(",", cells) + "\n";
         if (!Files.exists(results)) {

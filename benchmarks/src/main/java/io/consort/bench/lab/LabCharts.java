@@ -1,5 +1,6 @@
 package io.consort.bench.lab;
 
+import io.consort.cli.perf.PerfResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -70,13 +71,13 @@ public final class LabCharts {
     /** The rows of results.csv, the last of each (config, cell) kept, in the order cells first appear. */
     static List<Row> read(Path csv) throws IOException {
         List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
-        List<String> header = PerfRow.parseLine(lines.get(0));
+        List<String> header = PerfResult.parseCsvLine(lines.get(0));
         Map<String, Row> last = new LinkedHashMap<>();
         for (String line : lines.subList(1, lines.size())) {
             if (line.isBlank() || line.startsWith("jdk,")) {
                 continue;
             }
-            List<String> cells = PerfRow.parseLine(line);
+            List<String> cells = PerfResult.parseCsvLine(line);
             Map<String, String> by = new LinkedHashMap<>();
             for (int i = 0; i < header.size(); i++) {
                 by.put(header.get(i), i < cells.size() ? cells.get(i) : "");

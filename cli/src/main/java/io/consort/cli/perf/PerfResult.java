@@ -1,5 +1,9 @@
 package io.consort.cli.perf;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +16,7 @@ import org.HdrHistogram.Histogram;
  * the measurement window, integrity, and one-way latency percentiles in microseconds. Written as text, CSV or JSON;
  * the driver reads its processes' CSV back.
  */
-record PerfResult(String member, boolean sender, boolean passed, String transport, String stack, int size,
+public record PerfResult(String member, boolean sender, boolean passed, String transport, String stack, int size,
                   int senders, double warmupSeconds, double durationSeconds, long sent, double sentPerSecond,
                   long delivered, long expected, long deliveredInWindow, double messagesPerSecond,
                   double megabytesPerSecond, long lost, long duplicates, long corrupt, long retransmissions,
@@ -30,7 +34,7 @@ record PerfResult(String member, boolean sender, boolean passed, String transpor
         "latency_samples", "latency_p50_us", "latency_p99_us", "latency_p99_9_us", "latency_max_us", "failure");
 
     /** p50, p99, p99.9 and max of {@code histogram} (nanoseconds), in microseconds. */
-    static double[] percentilesMicros(Histogram histogram) {
+    public static double[] percentilesMicros(Histogram histogram) {
         if (histogram.getTotalCount() == 0) {
             return new double[] {0, 0, 0, 0};
         }
@@ -46,15 +50,15 @@ record PerfResult(String member, boolean sender, boolean passed, String transpor
     }
 
     /** sender, receiver, or group for the aggregate of a spawned run. */
-    String role() {
+    public String role() {
         return member.equals("all") ? "group" : sender ? "sender" : "receiver";
     }
 
-    static String csvHeader() {
+    public static String csvHeader() {
         return String.join(",", COLUMNS);
     }
 
-    String csvRow() {
+    public String csvRow() {
         List<String> cells = new ArrayList<>();
         for (Object value : values()) {
             cells.add(csvCell(value));
@@ -109,6 +113,21 @@ record PerfResult(String member, boolean sender, boolean passed, String transpor
         return out.toString();
     }
 
+    /** Every row of a CSV file written with {@link #csvHeader} and {@link #csvRow}. */
+    public static List<PerfResult> read(Path file) throws IOException {
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        if (lines.isEmpty()) {
+            throw new IllegalArgumentException(file + " is not a consort perf CSV result: it is empty");
+        }
+        List<PerfResult> rows = new ArrayList<>();
+        for (String line : lines.subList(1, lines.size())) {
+            if (!line.isBlank()) {
+                rows.add(fromCsv(lines.get(0), line));
+            }
+        }
+        return rows;
+    }
+
     /** Reads a row written by {@link #csvRow} under {@link #csvHeader}. */
     static PerfResult fromCsv(String header, String row) {
         List<String> names = parseCsvLine(header);
@@ -134,7 +153,7 @@ record PerfResult(String member, boolean sender, boolean passed, String transpor
             Double.parseDouble(by.get("latency_max_us")), by.get("failure").isEmpty() ? null : by.get("failure"));
     }
 
-    static List<String> parseCsvLine(String line) {
+    public static List<String> parseCsvLine(String line) {
         List<String> cells = new ArrayList<>();
         StringBuilder cell = new StringBuilder();
         boolean quoted = false;
@@ -162,7 +181,8 @@ record PerfResult(String member, boolean sender, boolean passed, String transpor
         return cells;
     }
 
-    private static String csvCell(Object value) {
+    /** One CSV cell: doubles with three decimals, quoted when it holds a comma, quote or line break. */
+    public static String csvCell(Object value) {
         String text = format(value);
         if (text.contains(",") || text.contains("\"") || text.contains("\n")) {
             return '"' + text.replace("\"", "\"\"").replace("\n", " ") + '"';
