@@ -22,7 +22,8 @@ import org.knowm.xchart.style.Styler;
 /**
  * Draws the lab matrix ({@link LabCell}'s results.csv) as PNG charts, one bar per system/transport in each cell
  * (members N x size) for one or all senders: msgs/s per member, and latency p50, p99, p99.9; and writes ratios.md,
- * each Consort transport's rate over JGroups' in the same cell. A failed cell has no bar and is marked in the table.
+ * each Consort transport's rate over JGroups' in the same cell, and, when ceiling.csv lies beside results.csv, what
+ * each transport carries alone ({@link LabCeiling}). A failed cell has no bar and is marked in the table.
  * When a cell was run more than once, the last row counts.
  *
  * <pre>LabCharts results.csv OUTPUT_DIR</pre>
@@ -65,7 +66,9 @@ public final class LabCharts {
             chart(selected, Row::p999, "One-way latency p99.9, " + who + ", at full speed", "microseconds (log)",
                 out.resolve("latency-p99.9-" + senders + ".png"));
         }
-        Files.writeString(out.resolve("ratios.md"), ratios(rows), StandardCharsets.UTF_8);
+        Path ceiling = Path.of(args[0]).resolveSibling("ceiling.csv");
+        String alone = Files.exists(ceiling) ? LabCeiling.table(LabCeiling.read(ceiling), rows) : "";
+        Files.writeString(out.resolve("ratios.md"), ratios(rows) + alone, StandardCharsets.UTF_8);
     }
 
     /** The rows of results.csv, the last of each (config, cell) kept, in the order cells first appear. */
