@@ -8,7 +8,7 @@ import io.consort.iovec.FramePool;
 import io.consort.iovec.FramePoolConfig;
 import io.consort.iovec.LeakDetector;
 import io.consort.layers.runtime.CounterSet;
-import io.consort.layers.transport.PacketHandler;
+import io.consort.layers.transport.CountingSink;
 import io.consort.layers.transport.Transport;
 import io.consort.testsupport.Allocations;
 import java.io.IOException;
@@ -173,30 +173,14 @@ class BatchedUdpTransportTest {
         assertEquals(2, counters[1].value("udp dropped oversized"));
     }
 
-    /** Releases what arrives; a field, so the poll call site captures nothing per call. */
-    private static final class Sink implements PacketHandler {
-        final FramePool pool;
-        long received;
-
-        Sink(FramePool pool) {
-            this.pool = pool;
-        }
-
-        @Override
-        public void onPacket(int frame, int offset, int length) {
-            received++;
-            pool.release(frame);
-        }
-    }
-
     @Test
     void sendFlushPollAllocateNothing() throws Exception {
         open();
-        Sink sink = new Sink(pools[1]);
+        CountingSink sink = new CountingSink(pools[1]);
         exchange(100_000, sink);
-        long receivedBefore = sink.received;
+        long receivedBefore = sink.packets();
         long allocated = Allocations.fewestBytes(3, () -> exchange(100_000, sink));
-        long received = sink.received - receivedBefore;
+        long received = sink.packets() - receivedBefore;
         assertTrue(received > 290_000, "packets went through: " + received + " " + counters[0].dump()
             + counters[1].dump());
         assertTrue(allocated < 1024, allocated + " bytes allocated in the fewest of 3 rounds of 100 000 packets");
@@ -204,14 +188,14 @@ class BatchedUdpTransportTest {
     }
 
     /** {@code count} packets from 0 to 1 in duty cycles of 32, at most 512 in flight. */
-    private void exchange(int count, Sink sink) {
+    private void exchange(int count, CountingSink sink) {
         long sentHere = 0;
-        long start = sink.received;
+        long start = sink.packets();
         long idleSince = System.nanoTime();
         FramePool pool = pools[0];
-        while (sink.received - start < count && System.nanoTime() - idleSince < 2_000_000_000L) {
-            long before = sink.received;
-            for (int i = 0; i < 32 && sentHere < count && sentHere - (sink.received - start) < 512; i++) {
+        while (sink.packets() - start < count && System.nanoTime() - idleSince < 2_000_000_000L) {
+            long before = sink.packets();
+            for (int i = 0; i < 32 && sentHere < count && sentHere - (sink.packets() - start) < 512; i++) {
                 int frame = pool.acquire(Account.SEND);
                 transports[0].send(1, frame, pool.headroom(), 64);
                 pool.release(frame);
@@ -219,7 +203,7 @@ class BatchedUdpTransportTest {
             }
             transports[0].flush();
             transports[1].poll(sink, 64);
-            if (sink.received > before) {
+            if (sink.packets() > before) {
                 idleSince = System.nanoTime();
             }
         }

@@ -11,6 +11,7 @@ import io.consort.iovec.LeakDetector;
 import io.consort.layers.runtime.CounterSet;
 import io.consort.layers.transport.BundleFormat;
 import io.consort.layers.transport.BundlingTransport;
+import io.consort.layers.transport.CountingSink;
 import io.consort.layers.transport.InMemoryNetwork;
 import io.consort.layers.transport.PacketHandler;
 import io.consort.layers.transport.Transport;
@@ -166,34 +167,18 @@ class BundlingTransportTest {
         assertEquals(0, poolB.inUse(), poolB.leakReport());
     }
 
-    /** Releases what arrives; a field, so the poll call site captures nothing. */
-    private static final class Sink implements PacketHandler {
-        final FramePool pool;
-        long received;
-
-        Sink(FramePool pool) {
-            this.pool = pool;
-        }
-
-        @Override
-        public void onPacket(int frame, int offset, int length) {
-            received++;
-            pool.release(frame);
-        }
-    }
-
     @Test
     void theSteadyStateAllocatesNothing() {
-        Sink sink = new Sink(poolB);
+        CountingSink sink = new CountingSink(poolB);
         exchange(400_000, sink);
-        long receivedBefore = sink.received;
+        long receivedBefore = sink.packets();
         long allocated = Allocations.fewestBytes(3, () -> exchange(400_000, sink));
-        assertEquals(3 * 400_000, sink.received - receivedBefore);
+        assertEquals(3 * 400_000, sink.packets() - receivedBefore);
         assertTrue(countersB.value("bundling bundles received") > 400_000 / 16, "bundles were used");
         assertTrue(allocated < 1024, allocated + " bytes allocated for the fewest of 3 rounds of 400 000 packets");
     }
 
-    private void exchange(int packets, Sink sink) {
+    private void exchange(int packets, CountingSink sink) {
         for (int k = 0; k < packets; k += 8) {
             for (int i = 0; i < 8; i++) {
                 int frame = poolA.acquire(Account.SEND);

@@ -8,7 +8,7 @@ import io.consort.iovec.FramePool;
 import io.consort.iovec.FramePoolConfig;
 import io.consort.iovec.LeakDetector;
 import io.consort.layers.runtime.CounterSet;
-import io.consort.layers.transport.PacketHandler;
+import io.consort.layers.transport.CountingSink;
 import io.consort.layers.transport.Transport;
 import io.consort.testsupport.Allocations;
 import java.net.InetSocketAddress;
@@ -26,22 +26,6 @@ class TransportZeroAllocationTest {
     private static final int ROUNDS = 3;
     private static final int PAYLOAD = 64;
 
-    /** Releases what arrives and counts it; a field, so the poll call site captures nothing per call. */
-    private static final class Sink implements PacketHandler {
-        final FramePool pool;
-        long received;
-
-        Sink(FramePool pool) {
-            this.pool = pool;
-        }
-
-        @Override
-        public void onPacket(int frame, int offset, int length) {
-            received++;
-            pool.release(frame);
-        }
-    }
-
     @Test
     void sendFlushPollAllocateNothing() throws Exception {
         try (VethNetwork net = VethNetwork.create()) {
@@ -58,14 +42,14 @@ class TransportZeroAllocationTest {
                 poolA, countersA);
             XskTransport b = XskTransportTest.open(net.b, new XskTransportConfig(VethNetwork.B_IF).members(1, members),
                 poolB, countersB);
-            Sink sinkA = new Sink(poolA);
-            Sink sinkB = new Sink(poolB);
+            CountingSink sinkA = new CountingSink(poolA);
+            CountingSink sinkB = new CountingSink(poolB);
 
             exchange(WARMUP, a, poolA, sinkB, b, poolB, sinkA);
-            long receivedBefore = sinkA.received + sinkB.received;
+            long receivedBefore = sinkA.packets() + sinkB.packets();
             long allocated = Allocations.fewestBytes(ROUNDS,
                 () -> exchange(MEASURED / ROUNDS, a, poolA, sinkB, b, poolB, sinkA));
-            long measured = sinkA.received + sinkB.received - receivedBefore;
+            long measured = sinkA.packets() + sinkB.packets() - receivedBefore;
 
             assertTrue(measured > MEASURED, "packets went through: " + measured + "; " + countersA.dump()
                 + countersB.dump());
@@ -79,27 +63,27 @@ class TransportZeroAllocationTest {
     }
 
     /** {@code count} packets each way, at most 256 in flight per direction, or until nothing moves for 2 s. */
-    private static void exchange(int count, XskTransport a, FramePool poolA, Sink sinkB, XskTransport b,
-                                 FramePool poolB, Sink sinkA) {
+    private static void exchange(int count, XskTransport a, FramePool poolA, CountingSink sinkB, XskTransport b,
+                                 FramePool poolB, CountingSink sinkA) {
         long sentAb = 0;
         long sentBa = 0;
-        long startB = sinkB.received;
-        long startA = sinkA.received;
+        long startB = sinkB.packets();
+        long startA = sinkA.packets();
         long idleSince = System.nanoTime();
-        while ((sinkB.received - startB < count || sinkA.received - startA < count)
+        while ((sinkB.packets() - startB < count || sinkA.packets() - startA < count)
             && System.nanoTime() - idleSince < 2_000_000_000L) {
-            long progress = sinkA.received + sinkB.received;
-            if (sentAb < count && sentAb - (sinkB.received - startB) < 256 && send(a, poolA, 1)) {
+            long progress = sinkA.packets() + sinkB.packets();
+            if (sentAb < count && sentAb - (sinkB.packets() - startB) < 256 && send(a, poolA, 1)) {
                 sentAb++;
             }
-            if (sentBa < count && sentBa - (sinkA.received - startA) < 256 && send(b, poolB, 0)) {
+            if (sentBa < count && sentBa - (sinkA.packets() - startA) < 256 && send(b, poolB, 0)) {
                 sentBa++;
             }
             a.flush();
             b.flush();
             a.poll(sinkA, 64);
             b.poll(sinkB, 64);
-            if (sinkA.received + sinkB.received > progress) {
+            if (sinkA.packets() + sinkB.packets() > progress) {
                 idleSince = System.nanoTime();
             }
         }

@@ -7,15 +7,15 @@ import io.consort.iovec.FramePool;
 import io.consort.iovec.FramePoolConfig;
 import io.consort.iovec.LeakDetector;
 import io.consort.layers.runtime.CounterSet;
-import io.consort.layers.transport.PacketHandler;
+import io.consort.layers.transport.CountingSink;
 import io.consort.layers.transport.Transport;
 import io.consort.layers.wire.WireIds;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * What a transport alone carries between the lab's namespaces, with no stack above it: member 0 floods casts of
@@ -54,22 +54,6 @@ public final class TransportCeiling implements Callable<Integer> {
     @Mixin
     NetworkOptions network;
 
-    /** Counts and releases what arrives; a field, so the poll call site captures nothing. */
-    private static final class Counter implements PacketHandler {
-        private final FramePool pool;
-        long packets;
-
-        Counter(FramePool pool) {
-            this.pool = pool;
-        }
-
-        @Override
-        public void onPacket(int frame, int offset, int length) {
-            packets++;
-            pool.release(frame);
-        }
-    }
-
     public static void main(String[] args) {
         System.exit(new CommandLine(new TransportCeiling()).execute(args));
     }
@@ -95,7 +79,7 @@ public final class TransportCeiling implements Callable<Integer> {
 
     /** Offers casts for the warm-up and the window; returns how many the transport took. */
     private long flood(Transport link, FramePool pool) {
-        Counter drain = new Counter(pool);
+        CountingSink drain = new CountingSink(pool);
         long end = System.nanoTime() + (long) ((warmup + duration + 1) * NANOS); // outlasts the receivers' window
         long taken = 0;
         while (System.nanoTime() < end) {
@@ -118,9 +102,9 @@ public final class TransportCeiling implements Callable<Integer> {
 
     /** Counts what arrives in the window that opens {@code warmup} seconds after the first packet. */
     private long count(Transport link, FramePool pool) {
-        Counter counter = new Counter(pool);
+        CountingSink counter = new CountingSink(pool);
         long giveUp = System.nanoTime() + (long) (timeout * NANOS);
-        while (counter.packets == 0) {
+        while (counter.packets() == 0) {
             link.poll(counter, 64);
             if (System.nanoTime() > giveUp) {
                 return 0;
@@ -131,11 +115,11 @@ public final class TransportCeiling implements Callable<Integer> {
         long atOpen = -1;
         for (long now = System.nanoTime(); now < close; now = System.nanoTime()) {
             if (atOpen < 0 && now >= open) {
-                atOpen = counter.packets;
+                atOpen = counter.packets();
             }
             link.poll(counter, 64);
             link.flush();
         }
-        return counter.packets - atOpen;
+        return counter.packets() - atOpen;
     }
 }
