@@ -17,7 +17,8 @@ import org.agrona.concurrent.status.AtomicCounter;
  * its own included, until the stable layer reports that every member has delivered them: so the origin can
  * resend them, and so can anyone else when the origin has failed. Receivers deliver each origin's casts in
  * order, keep early ones within a window, and on a timer ask for the runs they miss; they learn of casts they
- * never saw (lost tails) from the stability gossip. A member's own casts are delivered to itself here. The timer
+ * never saw (lost tails) from the stability gossip, and ask for those only after a few quiet ticks, since gossip
+ * can overtake casts still on their way. A member's own casts are delivered to itself here. The timer
  * runs only while something is missing or a cut is under way.
  *
  * <p>When a view ends and every survivor has drained ({@link Event#DRAIN}), gmp sends {@link Event#BLOCK}
@@ -46,6 +47,8 @@ public final class Mnak extends Layer {
     /** Ticks without stability progress before the last own cast is resent, then twice as many, up to the max. */
     static final int PROBE_TICKS = 8;
     static final int MAX_PROBE_TICKS = 512;
+    /** Stalled ticks before asking for casts known only from the others' gossip (see {@link #tick}). */
+    static final int GOSSIP_GAP_TICKS = 4;
 
     private final int window;
     private final long nakIntervalNanos;
@@ -53,6 +56,9 @@ public final class Mnak extends Layer {
     private RetransmitWindow[] kept;
     private ReceiveWindow[] received;
     private long[] highestKnown;
+    /** Per origin, past the highest cast that arrived (or a cut named): below it, a hole is a loss. */
+    private long[] highestArrived;
+    private int[] gossipGapTicks;
     private long[] expectedAtLastTick;
     /**
      * Per origin, NAK pacing that follows what the path carries: a NAK asks again for a run only after
@@ -130,6 +136,8 @@ public final class Mnak extends Layer {
         kept = RetransmitWindow.perMember(members, window, context.frames());
         received = ReceiveWindow.perMember(members, window);
         highestKnown = new long[members];
+        highestArrived = new long[members];
+        gossipGapTicks = new int[members];
         expectedAtLastTick = new long[members];
         lastNakAt = new long[members];
         java.util.Arrays.fill(lastNakAt, NEVER);
@@ -298,6 +306,7 @@ public final class Mnak extends Layer {
             return;
         }
         highestKnown[origin] = Math.max(highestKnown[origin], seqno + 1);
+        highestArrived[origin] = Math.max(highestArrived[origin], seqno + 1);
         deliver(origin);
         if (missing(origin)) {
             ctx.tickSoon();
@@ -389,6 +398,7 @@ public final class Mnak extends Layer {
             askFrom[origin] = holder >= 0 && holder < ctx.groupSize() && holder != ctx.rank() ? holder : origin;
             if (origin != ctx.rank()) {
                 highestKnown[origin] = Math.max(highestKnown[origin], limit[origin]);
+                highestArrived[origin] = Math.max(highestArrived[origin], limit[origin]);
             }
         }
         ctx.release(event);
@@ -446,15 +456,23 @@ public final class Mnak extends Layer {
                 repairWait[origin] = Math.max(nakIntervalNanos, Math.min(MAX_REPAIR_WAIT_NANOS,
                     2 * (now - lastNakAt[origin])));
             }
-            if (stalled && now - lastNakAt[origin] >= repairWait[origin]) {
-                if (expected == expectedAtNak[origin] && lastNakAt[origin] != NEVER) {
-                    // A whole wait without progress: the path is lossy or full; ask less often.
-                    repairWait[origin] = Math.min(MAX_REPAIR_WAIT_NANOS, 2 * repairWait[origin]);
+            // A hole below a cast that arrived is a loss (each origin's packets keep their order), but casts known
+            // only from the others' gossip may still be on their way from the origin: under overload its sender
+            // can lag the gossip by a scheduling slice, and asking at once would only bring duplicates.
+            boolean lossSeen = expected < Math.min(highestArrived[origin], limit[origin]);
+            gossipGapTicks[origin] = stalled && !lossSeen ? gossipGapTicks[origin] + 1 : 0;
+            boolean due = lossSeen || gossipGapTicks[origin] > GOSSIP_GAP_TICKS;
+            if (stalled && due && now - lastNakAt[origin] >= repairWait[origin]) {
+                boolean noProgress = expected == expectedAtNak[origin] && lastNakAt[origin] != NEVER;
+                if (sendNak(origin, wanted)) {
+                    if (noProgress) {
+                        // A whole wait without progress: the path is lossy or full; ask less often.
+                        repairWait[origin] = Math.min(MAX_REPAIR_WAIT_NANOS, 2 * repairWait[origin]);
+                    }
+                    lastNakAt[origin] = now;
+                    expectedAtNak[origin] = expected;
+                    timingRepair[origin] = true;
                 }
-                lastNakAt[origin] = now;
-                expectedAtNak[origin] = expected;
-                timingRepair[origin] = true;
-                sendNak(origin, wanted);
             }
         }
         checkCutDone();
@@ -500,11 +518,17 @@ public final class Mnak extends Layer {
         return Long.MAX_VALUE;
     }
 
-    private void sendNak(int origin, long wanted) {
+    /**
+     * Asks for the runs of origin's casts below {@code wanted} that have not arrived. Sends nothing when every one
+     * has arrived and delivery only waits for room to keep them (stability), or when no event is free.
+     *
+     * @return whether a NAK went out
+     */
+    private boolean sendNak(int origin, long wanted) {
         Event nak = ctx.newControlMessage(Event.CAST, askFrom[origin], NAK_LENGTH);
         if (nak == null) {
             noEvent.incrementRelease();
-            return;
+            return false;
         }
         UnsafeBuffer buffer = nak.payload.buffer();
         int at = nak.payload.index(0);
@@ -526,6 +550,10 @@ public final class Mnak extends Layer {
             buffer.putShort(run + 4, (short) (seqno - from), WireIds.ORDER);
             runs++;
         }
+        if (runs == 0) {
+            ctx.release(nak);
+            return false;
+        }
         buffer.putByte(at, WireIds.MNAK_NAK);
         buffer.putByte(at + 1, (byte) origin);
         buffer.putByte(at + 2, (byte) runs);
@@ -533,6 +561,7 @@ public final class Mnak extends Layer {
         nak.headers = ctx.headerBit();
         naksSent.incrementRelease();
         ctx.down(nak);
+        return true;
     }
 
     private void drop(Event event, AtomicCounter reason) {
