@@ -94,7 +94,8 @@ public final class BatchedUdpTransport implements Transport {
             memberAddresses[rank] = BatchedUdp.ipv4(config.member(rank).getAddress().getHostAddress());
             memberPorts[rank] = config.member(rank).getPort();
         }
-        this.maxPacketLength = Math.min(config.maxPacketLength(), pool.payloadCapacity());
+        this.maxPacketLength = Math.min(config.packetLengthOver(LocalAddresses.smallestRouteMtu(config)),
+            pool.payloadCapacity());
         this.receiveCapacity = Math.min(maxPacketLength + 1, pool.frameSize() - pool.headroom());
         this.sent = counters.counter(COMPONENT, "sent");
         this.sendCalls = counters.counter(COMPONENT, "sendmmsg calls");

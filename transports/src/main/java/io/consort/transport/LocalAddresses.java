@@ -112,6 +112,31 @@ final class LocalAddresses {
         }
     }
 
+    /**
+     * The smallest MTU of the interfaces this host sends the other members' datagrams through, or 0 when no
+     * route to any of them is known yet. A connected probe socket picks each route; it sends nothing.
+     */
+    static int smallestRouteMtu(UdpTransportConfig config) {
+        int smallest = 0;
+        for (int rank = 0; rank < config.memberCount(); rank++) {
+            if (rank == config.localRank()) {
+                continue;
+            }
+            try (DatagramChannel probe = DatagramChannel.open()) {
+                probe.connect(config.member(rank));
+                NetworkInterface nic = NetworkInterface.getByInetAddress(
+                    ((InetSocketAddress) probe.getLocalAddress()).getAddress());
+                int mtu = nic == null ? 0 : nic.getMTU();
+                if (mtu > 0 && (smallest == 0 || mtu < smallest)) {
+                    smallest = mtu;
+                }
+            } catch (IOException e) {
+                // No route to that member yet (the network may come up later): nothing to check against.
+            }
+        }
+        return smallest;
+    }
+
     private static List<NetworkInterface> all() {
         try {
             return Collections.list(NetworkInterface.getNetworkInterfaces());

@@ -12,12 +12,14 @@ public final class UdpTransportConfig {
     /** Payload of a UDP datagram in a 1500-byte MTU: 1500 - 20 (IPv4) - 8 (UDP). */
     public static final int DEFAULT_MAX_PACKET_LENGTH = 1472;
     public static final int DEFAULT_SOCKET_BUFFER_BYTES = 4 << 20;
+    private static final int IP_UDP_HEADERS = 28;
 
     private int localRank;
     private InetSocketAddress[] members = new InetSocketAddress[0];
     private InetAddress multicastGroup;
     private String multicastInterface;
     private int maxPacketLength = DEFAULT_MAX_PACKET_LENGTH;
+    private boolean maxPacketLengthSet;
     private int socketBufferBytes = DEFAULT_SOCKET_BUFFER_BYTES;
     private boolean segmentOffload = true;
 
@@ -38,8 +40,13 @@ public final class UdpTransportConfig {
         return this;
     }
 
+    /**
+     * The largest datagram payload, sent and received. Left unset, it is the default lowered to what the routes to
+     * the other members carry (their interfaces' MTU less 28 bytes of IPv4 and UDP headers); set, it must fit them.
+     */
     public UdpTransportConfig maxPacketLength(int length) {
         this.maxPacketLength = length;
+        this.maxPacketLengthSet = true;
         return this;
     }
 
@@ -106,6 +113,24 @@ public final class UdpTransportConfig {
                     + " a unicast fan-out), or give each member its own address on one port");
             }
         }
+    }
+
+    /**
+     * The datagram payload to use over routes whose smallest MTU is {@code routeMtu} (0 when unknown); fails,
+     * saying what to change, when a length set explicitly does not fit.
+     */
+    int packetLengthOver(int routeMtu) {
+        int carried = routeMtu - IP_UDP_HEADERS;
+        if (routeMtu <= 0 || maxPacketLength <= carried) {
+            return maxPacketLength;
+        }
+        if (!maxPacketLengthSet) {
+            return carried;
+        }
+        throw new IllegalArgumentException("maxPacketLength " + maxPacketLength + " needs an MTU of at least "
+            + (maxPacketLength + IP_UDP_HEADERS) + " on the routes to the other members, and one of them has "
+            + routeMtu + " (larger datagrams are refused or fragmented on the way): lower maxPacketLength to "
+            + carried + " or leave it unset, or raise the MTU of every member's link");
     }
 
     void validate() {
