@@ -18,7 +18,9 @@ import org.agrona.concurrent.status.AtomicCounter;
  * resend them, and so can anyone else when the origin has failed. Receivers deliver each origin's casts in
  * order, keep early ones within a window, and on a timer ask for the runs they miss; they learn of casts they
  * never saw (lost tails) from the stability gossip, and ask for those only after a few quiet ticks, since gossip
- * can overtake casts still on their way. A member's own casts are delivered to itself here. The timer
+ * can overtake casts still on their way. A request that brings nothing for a whole wait goes next to another
+ * member, which keeps the casts too (and may have a better path), then to the origin again. A member's own casts
+ * are delivered to itself here. The timer
  * runs only while something is missing or a cut is under way.
  *
  * <p>When a view ends and every survivor has drained ({@link Event#DRAIN}), gmp sends {@link Event#BLOCK}
@@ -72,6 +74,8 @@ public final class Mnak extends Layer {
     private boolean[] timingRepair;
     private long[] limit;
     private int[] askFrom;
+    /** Per origin, the last member other than the origin asked for its casts. */
+    private int[] peerAsked;
     private boolean cutPending;
     /** The oldest unstable own cast at the last tick, and for how many ticks it has not moved. */
     private long probeBase = -1;
@@ -148,6 +152,7 @@ public final class Mnak extends Layer {
         limit = new long[members];
         java.util.Arrays.fill(limit, NO_LIMIT);
         askFrom = new int[members];
+        peerAsked = new int[members];
         for (int origin = 0; origin < members; origin++) {
             askFrom[origin] = origin;
         }
@@ -466,8 +471,12 @@ public final class Mnak extends Layer {
                 boolean noProgress = expected == expectedAtNak[origin] && lastNakAt[origin] != NEVER;
                 if (sendNak(origin, wanted)) {
                     if (noProgress) {
-                        // A whole wait without progress: the path is lossy or full; ask less often.
+                        // A whole wait without progress: the path is lossy or full; ask less often, and ask
+                        // someone else next.
                         repairWait[origin] = Math.min(MAX_REPAIR_WAIT_NANOS, 2 * repairWait[origin]);
+                        if (!cutPending) {
+                            askFrom[origin] = nextToAsk(origin);
+                        }
                     }
                     lastNakAt[origin] = now;
                     expectedAtNak[origin] = expected;
@@ -516,6 +525,28 @@ public final class Mnak extends Layer {
             }
         }
         return Long.MAX_VALUE;
+    }
+
+    /**
+     * Whom to ask for origin's casts after a request that brought nothing: another member in turn, then the origin
+     * again, and so on. Every member keeps every origin's casts until they are stable, so one whose path to this
+     * member is better than the origin's can repair them; the one that answered stays the one asked. Going back
+     * to the origin in between bounds the detour when only the origin has them.
+     */
+    private int nextToAsk(int origin) {
+        if (askFrom[origin] != origin) {
+            return origin;
+        }
+        int members = ctx.groupSize();
+        int peer = peerAsked[origin];
+        for (int i = 0; i < members; i++) {
+            peer = (peer + 1) % members;
+            if (peer != origin && peer != ctx.rank()) {
+                peerAsked[origin] = peer;
+                return peer;
+            }
+        }
+        return origin;
     }
 
     /**
