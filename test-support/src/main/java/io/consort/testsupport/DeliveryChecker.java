@@ -59,6 +59,18 @@ public final class DeliveryChecker {
         return casts[receiver][origin];
     }
 
+    /** Whether every member has delivered at least {@code count} casts from every member. */
+    public boolean everyoneDeliveredCasts(long count) {
+        for (long[] byOrigin : casts) {
+            for (long delivered : byOrigin) {
+                if (delivered < count) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     public long sendsDelivered(int receiver, int origin) {
         return sends[receiver][origin];
     }

@@ -94,8 +94,7 @@ public final class BatchedUdpTransport implements Transport {
             memberAddresses[rank] = BatchedUdp.ipv4(config.member(rank).getAddress().getHostAddress());
             memberPorts[rank] = config.member(rank).getPort();
         }
-        this.maxPacketLength = Math.min(config.packetLengthOver(LocalAddresses.smallestRouteMtu(config)),
-            pool.payloadCapacity());
+        this.maxPacketLength = config.packetLengthHere(pool);
         this.receiveCapacity = Math.min(maxPacketLength + 1, pool.frameSize() - pool.headroom());
         this.sent = counters.counter(COMPONENT, "sent");
         this.sendCalls = counters.counter(COMPONENT, "sendmmsg calls");

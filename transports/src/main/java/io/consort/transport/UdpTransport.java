@@ -68,8 +68,7 @@ public final class UdpTransport implements Transport {
         for (int rank = 0; rank < members.length; rank++) {
             members[rank] = config.member(rank);
         }
-        this.maxPacketLength = Math.min(config.packetLengthOver(LocalAddresses.smallestRouteMtu(config)),
-            pool.payloadCapacity());
+        this.maxPacketLength = config.packetLengthHere(pool);
         this.allDestination = config.multicastGroup() == null ? null
             : new InetSocketAddress(config.multicastGroup(), members[localRank].getPort());
         ByteBuffer backing = frames.byteBuffer();

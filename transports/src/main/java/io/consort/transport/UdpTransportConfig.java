@@ -1,5 +1,6 @@
 package io.consort.transport;
 
+import io.consort.iovec.FramePool;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
@@ -113,6 +114,14 @@ public final class UdpTransportConfig {
                     + " a unicast fan-out), or give each member its own address on one port");
             }
         }
+    }
+
+    /**
+     * The datagram payload a transport opened in the calling thread's namespace uses: what the routes to the other
+     * members carry (see {@link #packetLengthOver}), within what a frame of {@code pool} holds.
+     */
+    int packetLengthHere(FramePool pool) {
+        return Math.min(packetLengthOver(LocalAddresses.smallestRouteMtu(this)), pool.payloadCapacity());
     }
 
     /**

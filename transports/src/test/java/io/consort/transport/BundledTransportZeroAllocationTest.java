@@ -146,7 +146,7 @@ class BundledTransportZeroAllocationTest {
 
     /** Every member offers its next few multicasts each round, then every member works once; until all delivered. */
     private void run(Member[] members, UnsafeBuffer scratch, long[] sent, long casts, long giveUp) {
-        while (!delivered(casts)) {
+        while (!checker.everyoneDeliveredCasts(casts)) {
             for (int rank = 0; rank < MEMBERS; rank++) {
                 for (int burst = 0; burst < BURST && sent[rank] < casts; burst++) {
                     int length = traffic.length(rank, Traffic.CAST, sent[rank]);
@@ -166,16 +166,5 @@ class BundledTransportZeroAllocationTest {
                     + "; " + members[0].counters().dump());
             }
         }
-    }
-
-    private boolean delivered(long casts) {
-        for (int receiver = 0; receiver < MEMBERS; receiver++) {
-            for (int origin = 0; origin < MEMBERS; origin++) {
-                if (checker.castsDelivered(receiver, origin) < casts) {
-                    return false;
-                }
-            }
-        }
-        return true;
     }
 }
